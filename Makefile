@@ -1,0 +1,37 @@
+# Every target builds (or reuses) its own virtual environment: nothing relies on packages
+# installed by hand. `make check` is what CI runs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+
+.PHONY: check lint typecheck test venv clean matrix
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+check: lint typecheck test
+
+# The suite on the oldest and newest supported Pythons (pyenv), each in its own venv.
+matrix:
+	for v in 3.9 3.13; do \
+	  $(MAKE) test PYTHON="$$(pyenv root)/versions/$$(pyenv versions --bare | grep "^$$v" | tail -1)/bin/python" VENV=.venv-$$v || exit 1; \
+	done
+
+clean:
+	rm -rf .venv .venv-* .mypy_cache .ruff_cache .pytest_cache dist build
