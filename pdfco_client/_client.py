@@ -1,0 +1,726 @@
+"""``PdfCoClient``: the PDF.co endpoints as typed methods, and the one-call conversions."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional, TypedDict, Union
+from urllib.parse import urlsplit
+
+import requests
+from pydantic import ValidationError
+
+from ._atomic import atomic_write, check_destination
+from ._config import DEFAULT_CHUNK_SIZE, DEFAULT_POLL_BACKOFF, Timeout, resolve_settings
+from ._exceptions import (
+    InputValidationError,
+    JobFailedError,
+    MalformedResponseError,
+    PdfCoError,
+)
+from ._http import Transport, build_session
+from ._logging import configure_from_env, logger, redact_url
+from ._models import (
+    ConversionJob,
+    ConversionResult,
+    JobState,
+    JobStatus,
+    OutputFormat,
+    PdfInfo,
+    PresignedUpload,
+    UploadedFile,
+)
+from ._pages import PageRangeSyntaxError, parse_page_range
+from ._policies import Clock, Deadline, Sleep, poll_policy, retry_policy
+from ._sources import Source, prepare_source
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+__all__ = ["ConversionOptions", "PdfCoClient"]
+
+#: How often the job wait asks with ``force=true``, which tells a job PDF.co does not know
+#: (``unknown``) from a running one: plain checks answer ``working`` for both.
+FORCED_CHECK_EVERY = 10
+#: Seconds allowed to delete an uploaded input after a conversion, whatever time is left.
+CLEANUP_TIMEOUT = 30.0
+
+_JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+Format = Union[OutputFormat, str]
+Output = Union[str, "os.PathLike[str]"]
+
+if TYPE_CHECKING:
+    import os
+
+
+class ConversionOptions(TypedDict, total=False):
+    """Options of the one-call conversions, as keyword arguments."""
+
+    pages: Optional[str]
+    password: Optional[str]
+    name: Optional[str]
+    lang: Optional[str]
+    rect: Optional[str]
+    line_grouping: Optional[str]
+    unwrap: Optional[bool]
+    expiration: Optional[int]
+    profiles: Union[str, Mapping[str, Any], None]
+    timeout: Optional[float]
+    keep_input: bool
+    overwrite: bool
+    resend_on_unknown_outcome: bool
+
+
+def _model(cls: type[Any], body: Mapping[str, Any], what: str) -> Any:
+    try:
+        return cls.model_validate(body)
+    except ValidationError as exc:
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) or "body" for e in exc.errors())
+        raise MalformedResponseError(
+            f"PDF.co's answer to {what} is missing or has mistyped fields: {fields}",
+            status_code=200,
+            body=body,
+        ) from None
+
+
+def _output_format(to: Format) -> OutputFormat:
+    try:
+        return OutputFormat(to.value if isinstance(to, OutputFormat) else str(to).lower())
+    except ValueError:
+        known = ", ".join(f.value for f in OutputFormat)
+        raise InputValidationError(
+            f"unknown output format {to!r}; expected one of: {known}", parameter="to"
+        ) from None
+
+
+def _check_pages(pages: Optional[str]) -> Optional[str]:
+    if pages is None:
+        return None
+    try:
+        parse_page_range(pages)
+    except PageRangeSyntaxError as exc:
+        raise InputValidationError(str(exc), parameter="pages") from None
+    return pages.strip()
+
+
+def _is_url(source: object) -> bool:
+    return isinstance(source, str) and source.lower().startswith(("http://", "https://"))
+
+
+class PdfCoClient:
+    """A synchronous client for the PDF.co Web API.
+
+    Configuration comes from the arguments, then the environment, then the ``DEFAULT_*``
+    constants of :mod:`pdfco_client._config`:
+
+    - ``api_key``: ``PDFCO_API_KEY``. Sent as ``x-api-key``, and only to the API's own host.
+    - ``base_url``: ``PDFCO_BASE_URL``, else ``https://api.pdf.co/v1``. ``http://`` is refused
+      except on loopback (the emulator).
+    - ``request_timeout``: seconds per HTTP request, or ``(connect, read)``; never infinite.
+    - ``job_timeout``: the default limit of :meth:`wait_for_job`.
+    - ``max_retries``, ``retry_max_wait``: transient failures (connection errors, 408, 429, 5xx)
+      are retried with exponential backoff and jitter; every wait, a server's ``Retry-After``
+      included, is capped at ``retry_max_wait``.
+    - ``poll_interval``, ``max_poll_interval``: the first and the longest wait between job checks.
+    - ``session``: a ``requests.Session`` to send with, instead of the client's own (it is then
+      the caller's to close).
+    - ``sleep``, ``clock``: replace ``time.sleep`` and ``time.monotonic`` (tests).
+
+    ``PDFCO_LOG=debug`` logs one line per request, retry and job state change to stderr.
+    The client is safe to share between threads.
+    """
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        *,
+        base_url: Optional[str] = None,
+        request_timeout: Optional[Timeout] = None,
+        job_timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        retry_max_wait: Optional[float] = None,
+        poll_interval: Optional[float] = None,
+        max_poll_interval: Optional[float] = None,
+        session: Optional[requests.Session] = None,
+        sleep: Sleep = time.sleep,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self._settings = resolve_settings(
+            api_key=api_key,
+            base_url=base_url,
+            request_timeout=request_timeout,
+            job_timeout=job_timeout,
+            max_retries=max_retries,
+            retry_max_wait=retry_max_wait,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
+        configure_from_env()
+        self._owns_session = session is None
+        self._transport = Transport(
+            self._settings, session or build_session(), sleep=sleep, clock=clock
+        )
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL, e.g. ``https://api.pdf.co/v1``."""
+        return self._settings.base_url
+
+    def close(self) -> None:
+        """Close the client's own connection pool (a session passed in is left open)."""
+        if self._owns_session:
+            self._transport.session.close()
+
+    def __enter__(self) -> PdfCoClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"PdfCoClient(base_url={self._settings.base_url!r})"
+
+    def _deadline(self, timeout: Optional[float]) -> Deadline:
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+        ):
+            raise InputValidationError(
+                f"timeout must be a positive number of seconds, not {timeout!r}",
+                parameter="timeout",
+            )
+        return Deadline(self._transport.clock, timeout)
+
+    # -- files --------------------------------------------------------------------------------
+
+    def upload(
+        self,
+        source: Source,
+        *,
+        name: Optional[str] = None,
+        content_type: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> UploadedFile:
+        """Upload a path, bytes or binary file object to PDF.co's temporary storage.
+
+        Calls ``GET /v1/file/upload/get-presigned-url``, then streams the bytes with ``PUT`` to
+        the presigned URL (never reading a whole file into memory, never sending the API key
+        there). The file is kept by PDF.co for about an hour; see :meth:`delete_file`.
+        """
+        prepared = prepare_source(source, name=name)
+        try:
+            return self._upload_prepared(prepared, content_type, self._deadline(timeout))
+        finally:
+            prepared.cleanup()
+
+    def _upload_prepared(
+        self, prepared: Any, content_type: Optional[str], deadline: Deadline
+    ) -> UploadedFile:
+        mime = content_type or prepared.content_type
+        body = self._transport.api_call(
+            "GET",
+            "file/upload/get-presigned-url",
+            params={"name": prepared.name, "contenttype": mime},
+            deadline=deadline,
+        )
+        presigned: PresignedUpload = _model(PresignedUpload, body, "get-presigned-url")
+        logger.info(
+            "uploading %s (%d bytes) to %s",
+            prepared.name,
+            prepared.size,
+            redact_url(presigned.presigned_url),
+        )
+        self._transport.put_to_storage(
+            presigned.presigned_url,
+            prepared.open,
+            size=prepared.size,
+            content_type=mime,
+            deadline=deadline,
+            rewindable=prepared.rewindable,
+        )
+        return UploadedFile.model_validate(
+            {
+                "url": presigned.url,
+                "name": presigned.name or prepared.name,
+                "size": prepared.size,
+                "remainingCredits": presigned.remaining_credits,
+                "credits": body.get("credits"),
+            }
+        )
+
+    def upload_from_url(
+        self, url: str, *, name: Optional[str] = None, timeout: Optional[float] = None
+    ) -> UploadedFile:
+        """Have PDF.co fetch a file that is already online. Calls ``POST /v1/file/upload/url``."""
+        if not _is_url(url):
+            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        payload: dict[str, Any] = {"url": url}
+        if name is not None:
+            payload["name"] = name
+        body = self._transport.api_call(
+            "POST", "file/upload/url", json_body=payload, deadline=self._deadline(timeout)
+        )
+        uploaded: UploadedFile = _model(UploadedFile, body, "file/upload/url")
+        return uploaded
+
+    def delete_file(self, url: str, *, timeout: Optional[float] = None) -> None:
+        """Delete an uploaded or generated temporary file. Calls ``POST /v1/file/delete``."""
+        if not _is_url(url):
+            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        self._transport.api_call(
+            "POST", "file/delete", json_body={"url": url}, deadline=self._deadline(timeout)
+        )
+
+    def download(
+        self,
+        url: str,
+        destination: Output,
+        *,
+        overwrite: bool = True,
+        timeout: Optional[float] = None,
+    ) -> Path:
+        """Stream a result to ``destination`` and return its path.
+
+        The bytes go to a temporary file beside the destination, their count is checked against
+        ``Content-Length``, and only then is the file renamed into place: a failure or Ctrl-C
+        never leaves a partial file, nor replaces an existing one. Transient failures restart
+        the download. If ``destination`` is a directory, the URL's file name is used in it.
+        """
+        return self._download(url, Path(destination), overwrite, self._deadline(timeout))
+
+    def _download(self, url: str, destination: Path, overwrite: bool, deadline: Deadline) -> Path:
+        if not _is_url(url):
+            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        if destination.is_dir():
+            leaf = Path(urlsplit(url).path).name
+            if not leaf:
+                raise InputValidationError(
+                    f"cannot name a file in {destination} after {redact_url(url)}",
+                    parameter="destination",
+                )
+            destination = destination / leaf
+        check_destination(destination, overwrite=overwrite)
+
+        def attempt() -> Path:
+            with (
+                self._transport.stream_from_storage(url, deadline=deadline) as body,
+                atomic_write(destination) as handle,
+            ):
+                for chunk in body.chunks(DEFAULT_CHUNK_SIZE):
+                    handle.write(chunk)
+            return destination
+
+        result: Path = self._retrying(deadline)(attempt)
+        logger.info("downloaded %s to %s", redact_url(url), result)
+        return result
+
+    def download_bytes(self, url: str, *, timeout: Optional[float] = None) -> bytes:
+        """Download a (small) result into memory. Prefer :meth:`download` for big files."""
+        if not _is_url(url):
+            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        deadline = self._deadline(timeout)
+
+        def attempt() -> bytes:
+            with self._transport.stream_from_storage(url, deadline=deadline) as body:
+                return b"".join(body.chunks(DEFAULT_CHUNK_SIZE))
+
+        data: bytes = self._retrying(deadline)(attempt)
+        return data
+
+    def _retrying(self, deadline: Deadline) -> Any:
+        return retry_policy(
+            max_retries=self._settings.max_retries,
+            max_wait=self._settings.retry_max_wait,
+            deadline=deadline,
+            sleep=self._transport.sleep,
+            observer=self._transport.retry_observer,
+        )
+
+    # -- account and documents ----------------------------------------------------------------
+
+    def get_credit_balance(self, *, timeout: Optional[float] = None) -> int:
+        """The account's remaining credits. Calls ``GET /v1/account/credit/balance``."""
+        body = self._transport.api_call(
+            "GET", "account/credit/balance", deadline=self._deadline(timeout)
+        )
+        credits = body.get("remainingCredits")
+        if isinstance(credits, bool) or not isinstance(credits, (int, str)):
+            raise MalformedResponseError(
+                "PDF.co's credit balance answer has no remainingCredits number",
+                status_code=200,
+                body=body,
+            )
+        try:
+            return int(credits)
+        except ValueError:
+            raise MalformedResponseError(
+                f"PDF.co's remainingCredits is not a number: {credits!r}",
+                status_code=200,
+                body=body,
+            ) from None
+
+    def get_pdf_info(
+        self, url: str, *, password: Optional[str] = None, timeout: Optional[float] = None
+    ) -> PdfInfo:
+        """Page count, encryption and metadata of a PDF. Calls ``POST /v1/pdf/info``."""
+        if not _is_url(url):
+            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        payload: dict[str, Any] = {"url": url, "async": False}
+        if password is not None:
+            payload["password"] = password
+        body = self._transport.api_call(
+            "POST", "pdf/info", json_body=payload, deadline=self._deadline(timeout)
+        )
+        info = body.get("info")
+        if not isinstance(info, Mapping):
+            raise MalformedResponseError(
+                "PDF.co's pdf/info answer has no info object", status_code=200, body=body
+            )
+        result: PdfInfo = _model(PdfInfo, info, "pdf/info")
+        return result
+
+    # -- conversions and jobs -----------------------------------------------------------------
+
+    def start_conversion(
+        self,
+        url: str,
+        to: Format,
+        *,
+        pages: Optional[str] = None,
+        password: Optional[str] = None,
+        name: Optional[str] = None,
+        lang: Optional[str] = None,
+        rect: Optional[str] = None,
+        line_grouping: Optional[str] = None,
+        unwrap: Optional[bool] = None,
+        expiration: Optional[int] = None,
+        profiles: Union[str, Mapping[str, Any], None] = None,
+        inline: Optional[bool] = None,
+        callback: Optional[str] = None,
+        http_username: Optional[str] = None,
+        http_password: Optional[str] = None,
+        extra_params: Optional[Mapping[str, Any]] = None,
+        resend_on_unknown_outcome: bool = False,
+        timeout: Optional[float] = None,
+    ) -> ConversionJob:
+        """Start converting the PDF at ``url`` as a background job (``async=true``).
+
+        Calls ``POST /v1/pdf/convert/to/{to}``. It costs credits and PDF.co has no idempotency
+        key, so a request that may have reached PDF.co without an answer is not sent again
+        (:class:`~pdfco_client.OutcomeUnknownError`) unless ``resend_on_unknown_outcome``.
+        ``extra_params`` passes parameters this client does not name, as they are.
+        """
+        fmt = _output_format(to)
+        if not _is_url(url):
+            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        payload: dict[str, Any] = {"url": url, "async": True}
+        pages = _check_pages(pages)
+        if inline and not fmt.supports_inline:
+            raise InputValidationError(
+                f"inline output is not available for {fmt.value}: PDF.co returns it as a link",
+                parameter="inline",
+            )
+        if expiration is not None and (
+            isinstance(expiration, bool) or not isinstance(expiration, int) or expiration <= 0
+        ):
+            raise InputValidationError(
+                f"expiration must be a positive number of minutes, not {expiration!r}",
+                parameter="expiration",
+            )
+        if callback is not None and not _is_url(callback):
+            raise InputValidationError(
+                f"callback must be an http(s) URL, not {callback!r}", parameter="callback"
+            )
+        if isinstance(profiles, Mapping):
+            profiles = json.dumps(profiles)
+        optional = {
+            "pages": pages,
+            "password": password,
+            "name": name,
+            "lang": lang,
+            "rect": rect,
+            "lineGrouping": line_grouping,
+            "unwrap": unwrap,
+            "expiration": expiration,
+            "profiles": profiles,
+            "inline": inline,
+            "callback": callback,
+            "httpusername": http_username,
+            "httppassword": http_password,
+        }
+        payload.update({key: value for key, value in optional.items() if value is not None})
+        if extra_params:
+            payload.update(extra_params)
+        body = self._transport.api_call(
+            "POST",
+            f"pdf/convert/to/{fmt.value}",
+            json_body=payload,
+            deadline=self._deadline(timeout),
+            idempotent=False,
+            resend_on_unknown_outcome=resend_on_unknown_outcome,
+        )
+        job: ConversionJob = _model(ConversionJob, body, f"pdf/convert/to/{fmt.value}")
+        logger.info("started job %s (%s)", job.job_id, fmt.value)
+        return job
+
+    def check_job(
+        self, job_id: str, *, force: bool = False, timeout: Optional[float] = None
+    ) -> JobStatus:
+        """The state of a background job. Calls ``POST /v1/job/check`` (2 credits).
+
+        PDF.co answers ``working`` for job ids it does not know; with ``force=True`` it answers
+        ``unknown`` for them instead.
+        """
+        return self._check(_check_job_id(job_id), force, self._deadline(timeout))
+
+    def _check(self, job_id: str, force: bool, deadline: Deadline) -> JobStatus:
+        body = self._transport.api_call(
+            "POST", "job/check", json_body={"jobid": job_id, "force": force}, deadline=deadline
+        )
+        status: JobStatus = _model(JobStatus, body, "job/check")
+        return status
+
+    def wait_for_job(self, job_id: str, *, timeout: Optional[float] = None) -> JobStatus:
+        """Check a job until it ends, and return its final, successful status.
+
+        Waits grow with jitter from ``poll_interval`` to ``max_poll_interval``. A job that ends
+        ``failed``, ``aborted`` or ``unknown`` raises :class:`~pdfco_client.JobFailedError`; one
+        still running after ``timeout`` (default ``job_timeout``) raises
+        :class:`~pdfco_client.JobTimeoutError` with its id, to resume later, in any process.
+        """
+        job_id = _check_job_id(job_id)
+        limit = self._settings.job_timeout if timeout is None else timeout
+        status, _ = self._wait(job_id, self._deadline(limit), first_delay=0.0)
+        return status
+
+    def _wait(
+        self, job_id: str, deadline: Deadline, *, first_delay: float
+    ) -> tuple[JobStatus, int]:
+        checks = 0
+        credits = 0
+        last_state: list[Optional[JobState]] = [None]
+        if first_delay > 0:
+            self._transport.sleep(deadline.cap(first_delay))
+
+        def check() -> JobStatus:
+            nonlocal checks, credits
+            force = checks % FORCED_CHECK_EVERY == 0
+            checks += 1
+            status = self._check(job_id, force, deadline)
+            credits += status.credits or 0
+            if status.status is not last_state[0]:
+                logger.info(
+                    "job %s is %s after %.1f s (%d checks)",
+                    job_id,
+                    status.status_text or status.status.value,
+                    deadline.elapsed(),
+                    checks,
+                )
+                last_state[0] = status.status
+            return status
+
+        policy = poll_policy(
+            job_id=job_id,
+            interval=self._settings.poll_interval,
+            max_interval=self._settings.max_poll_interval,
+            backoff=DEFAULT_POLL_BACKOFF,
+            deadline=deadline,
+            sleep=self._transport.sleep,
+        )
+        status: JobStatus = policy(check)
+        if status.status is not JobState.SUCCESS:
+            message = status.message
+            if status.status is JobState.UNKNOWN and not message:
+                message = "PDF.co does not know this job id"
+            raise JobFailedError(job_id, status.status_text or status.status.value, message)
+        return status, credits
+
+    # -- one-call conversions -----------------------------------------------------------------
+
+    def convert(
+        self,
+        source: Union[Source, str],
+        to: Format,
+        *,
+        output: Optional[Output] = None,
+        pages: Optional[str] = None,
+        password: Optional[str] = None,
+        name: Optional[str] = None,
+        lang: Optional[str] = None,
+        rect: Optional[str] = None,
+        line_grouping: Optional[str] = None,
+        unwrap: Optional[bool] = None,
+        expiration: Optional[int] = None,
+        profiles: Union[str, Mapping[str, Any], None] = None,
+        timeout: Optional[float] = None,
+        keep_input: bool = False,
+        overwrite: bool = True,
+        resend_on_unknown_outcome: bool = False,
+    ) -> ConversionResult:
+        """Convert a PDF in one call: upload, start a job, wait for it, download the result.
+
+        ``source`` is a path, bytes, a binary file object, or an http(s) URL (then nothing is
+        uploaded). ``output`` is where to write the result; without it only the URL is returned.
+        ``timeout`` bounds the whole call. The uploaded input is deleted from PDF.co's storage
+        afterwards unless ``keep_input``. Everything is checked before the first request.
+        """
+        started = self._transport.clock()
+        fmt = _output_format(to)
+        pages = _check_pages(pages)
+        destination = None
+        if output is not None:
+            destination = check_destination(Path(output), overwrite=overwrite)
+        deadline = self._deadline(timeout)
+        spent = 0
+        prepared = None
+        if _is_url(source):
+            input_url = str(source)
+        else:
+            prepared = prepare_source(source)
+            if not prepared.looks_convertible():
+                prepared.cleanup()
+                raise InputValidationError(
+                    f"{prepared.name} is not a PDF (its first bytes are not %PDF-)",
+                    parameter="source",
+                )
+        uploaded = None
+        try:
+            if prepared is not None:
+                uploaded = self._upload_prepared(prepared, None, deadline)
+                spent += uploaded.credits or 0
+                input_url = uploaded.url
+            job = self.start_conversion(
+                input_url,
+                fmt,
+                pages=pages,
+                password=password,
+                name=name,
+                lang=lang,
+                rect=rect,
+                line_grouping=line_grouping,
+                unwrap=unwrap,
+                expiration=expiration,
+                profiles=profiles,
+                resend_on_unknown_outcome=resend_on_unknown_outcome,
+                timeout=deadline.remaining(),
+            )
+            spent += job.credits or 0
+            wait_deadline = (
+                deadline if timeout is not None else self._deadline(self._settings.job_timeout)
+            )
+            status, check_credits = self._wait(
+                job.job_id, wait_deadline, first_delay=self._settings.poll_interval
+            )
+            spent += check_credits
+            result_url = status.url or job.url
+            if not result_url:
+                raise MalformedResponseError(
+                    f"job {job.job_id} succeeded without a result URL",
+                    status_code=200,
+                    body=status.model_dump(by_alias=True),
+                )
+            if destination is not None:
+                self._download(result_url, destination, overwrite, deadline)
+        finally:
+            if prepared is not None:
+                prepared.cleanup()
+            if uploaded is not None and not keep_input:
+                self._delete_quietly(uploaded.url)
+        return ConversionResult(
+            output_path=destination,
+            url=result_url,
+            job_id=job.job_id,
+            page_count=status.page_count if status.page_count is not None else job.page_count,
+            credits=spent,
+            remaining_credits=status.remaining_credits,
+            duration=self._transport.clock() - started,
+            output_format=fmt,
+        )
+
+    def _delete_quietly(self, url: str) -> None:
+        # Cleanup must not hide the conversion's own outcome, so its failure is only logged.
+        try:
+            self.delete_file(url, timeout=CLEANUP_TIMEOUT)
+        except PdfCoError as exc:
+            logger.warning("could not delete uploaded input %s: %s", redact_url(url), exc)
+
+    def convert_pdf_to_xlsx(
+        self,
+        source: Union[Source, str],
+        *,
+        output: Optional[Output] = None,
+        **options: Unpack[ConversionOptions],
+    ) -> ConversionResult:
+        """Convert a PDF to an Excel workbook (XLSX); see :meth:`convert`."""
+        return self.convert(source, OutputFormat.XLSX, output=output, **options)
+
+    def convert_pdf_to_xls(
+        self,
+        source: Union[Source, str],
+        *,
+        output: Optional[Output] = None,
+        **options: Unpack[ConversionOptions],
+    ) -> ConversionResult:
+        """Convert a PDF to a legacy Excel workbook (XLS); see :meth:`convert`."""
+        return self.convert(source, OutputFormat.XLS, output=output, **options)
+
+    def convert_pdf_to_csv(
+        self,
+        source: Union[Source, str],
+        *,
+        output: Optional[Output] = None,
+        **options: Unpack[ConversionOptions],
+    ) -> ConversionResult:
+        """Convert a PDF to CSV; see :meth:`convert`."""
+        return self.convert(source, OutputFormat.CSV, output=output, **options)
+
+    def convert_pdf_to_json(
+        self,
+        source: Union[Source, str],
+        *,
+        output: Optional[Output] = None,
+        **options: Unpack[ConversionOptions],
+    ) -> ConversionResult:
+        """Convert a PDF to JSON (PDF.co's current ``json2`` format); see :meth:`convert`."""
+        return self.convert(source, OutputFormat.JSON2, output=output, **options)
+
+    def convert_pdf_to_text(
+        self,
+        source: Union[Source, str],
+        *,
+        output: Optional[Output] = None,
+        **options: Unpack[ConversionOptions],
+    ) -> ConversionResult:
+        """Convert a PDF to text keeping its layout; see :meth:`convert`."""
+        return self.convert(source, OutputFormat.TEXT, output=output, **options)
+
+    def convert_pdf_to_html(
+        self,
+        source: Union[Source, str],
+        *,
+        output: Optional[Output] = None,
+        **options: Unpack[ConversionOptions],
+    ) -> ConversionResult:
+        """Convert a PDF to HTML; see :meth:`convert`."""
+        return self.convert(source, OutputFormat.HTML, output=output, **options)
+
+    def convert_pdf_to_xml(
+        self,
+        source: Union[Source, str],
+        *,
+        output: Optional[Output] = None,
+        **options: Unpack[ConversionOptions],
+    ) -> ConversionResult:
+        """Convert a PDF to XML; see :meth:`convert`."""
+        return self.convert(source, OutputFormat.XML, output=output, **options)
+
+
+def _check_job_id(job_id: str) -> str:
+    if not isinstance(job_id, str) or not _JOB_ID.match(job_id.strip()):
+        raise InputValidationError(f"not a PDF.co job id: {job_id!r}", parameter="job_id")
+    return job_id.strip()

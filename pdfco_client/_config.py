@@ -1,0 +1,174 @@
+"""Named defaults and environment variables, and the resolution of the client's settings.
+
+Each setting comes from the constructor argument, then the environment variable, then the
+``DEFAULT_*`` constant below, and is resolved when a client is built, never at import.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Optional, Union
+from urllib.parse import urlsplit
+
+from ._exceptions import ConfigurationError
+
+ENV_API_KEY = "PDFCO_API_KEY"
+ENV_BASE_URL = "PDFCO_BASE_URL"
+ENV_LOG = "PDFCO_LOG"
+
+DEFAULT_BASE_URL = "https://api.pdf.co/v1"
+#: Seconds to connect, and seconds between two bytes read. PDF.co cuts synchronous calls off at
+#: about 30 s, so a read timeout above that only matters for the storage transfers.
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 120.0
+#: PDF.co's background jobs may run 15 to 20 minutes.
+DEFAULT_JOB_TIMEOUT = 20 * 60.0
+DEFAULT_MAX_RETRIES = 4
+DEFAULT_RETRY_MAX_WAIT = 30.0
+DEFAULT_POLL_INTERVAL = 0.3
+DEFAULT_MAX_POLL_INTERVAL = 8.0
+#: Growth factor of the wait between two job checks.
+DEFAULT_POLL_BACKOFF = 1.5
+#: Transfer block for uploads and downloads: large enough that a fast link is not held back by
+#: Python's per-chunk overhead, small enough that memory stays flat whatever the file size.
+DEFAULT_CHUNK_SIZE = 1024 * 1024
+DEFAULT_POOL_SIZE = 16
+
+Timeout = Union[float, tuple[float, float]]
+
+_KEY_CHARS = re.compile(r"^[\x21-\x7e]+$")
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """The resolved configuration of one :class:`~pdfco_client.PdfCoClient`."""
+
+    api_key: str
+    base_url: str
+    connect_timeout: float
+    read_timeout: float
+    job_timeout: float
+    max_retries: int
+    retry_max_wait: float
+    poll_interval: float
+    max_poll_interval: float
+
+    def __repr__(self) -> str:
+        # The key is a secret: keep it out of every repr, log line and traceback.
+        return (
+            f"ClientSettings(base_url={self.base_url!r}, api_key=<hidden>, "
+            f"connect_timeout={self.connect_timeout}, read_timeout={self.read_timeout}, "
+            f"job_timeout={self.job_timeout}, max_retries={self.max_retries})"
+        )
+
+
+def resolve_settings(
+    *,
+    api_key: Optional[str],
+    base_url: Optional[str],
+    request_timeout: Optional[Timeout],
+    job_timeout: Optional[float],
+    max_retries: Optional[int],
+    retry_max_wait: Optional[float],
+    poll_interval: Optional[float],
+    max_poll_interval: Optional[float],
+    environ: Optional[Mapping[str, str]] = None,
+) -> ClientSettings:
+    """Combine arguments, environment and defaults into validated settings."""
+    env = os.environ if environ is None else environ
+    key = api_key if api_key is not None else env.get(ENV_API_KEY, "")
+    key = key.strip()
+    if not key:
+        raise ConfigurationError(
+            f"no PDF.co API key: pass api_key=... or set the {ENV_API_KEY} environment variable"
+        )
+    if not _KEY_CHARS.match(key):
+        # Never echo the key: it may be a real secret with a typo in it.
+        raise ConfigurationError(
+            "the PDF.co API key contains whitespace or non-ASCII characters; check "
+            f"api_key or {ENV_API_KEY}"
+        )
+    url = base_url if base_url is not None else env.get(ENV_BASE_URL) or DEFAULT_BASE_URL
+    connect, read = _split_timeout(request_timeout)
+    settings = ClientSettings(
+        api_key=key,
+        base_url=validate_base_url(url),
+        connect_timeout=connect,
+        read_timeout=read,
+        job_timeout=_positive("job_timeout", job_timeout, DEFAULT_JOB_TIMEOUT),
+        max_retries=_non_negative_int("max_retries", max_retries, DEFAULT_MAX_RETRIES),
+        retry_max_wait=_positive("retry_max_wait", retry_max_wait, DEFAULT_RETRY_MAX_WAIT),
+        poll_interval=_positive("poll_interval", poll_interval, DEFAULT_POLL_INTERVAL),
+        max_poll_interval=_positive(
+            "max_poll_interval", max_poll_interval, DEFAULT_MAX_POLL_INTERVAL
+        ),
+    )
+    if settings.max_poll_interval < settings.poll_interval:
+        raise ConfigurationError(
+            f"max_poll_interval ({settings.max_poll_interval}) is below poll_interval "
+            f"({settings.poll_interval})"
+        )
+    return settings
+
+
+def validate_base_url(url: str) -> str:
+    """Return ``url`` without a trailing slash, refusing plain http except on loopback."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigurationError(f"base_url must be an http(s) URL with a host, not {url!r}")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ConfigurationError("base_url must not carry credentials, a query or a fragment")
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise ConfigurationError(
+            f"refusing plain http:// base_url {url!r}: the API key would cross the network "
+            "unencrypted; use https:// (http is allowed only for loopback addresses)"
+        )
+    return url.strip().rstrip("/")
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for ``localhost`` and addresses in 127.0.0.0/8 or ``::1``."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _split_timeout(value: Optional[Timeout]) -> tuple[float, float]:
+    if value is None:
+        return DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
+    if isinstance(value, tuple):
+        if len(value) != 2:
+            raise ConfigurationError("request_timeout must be seconds or (connect, read)")
+        return (
+            _positive("request_timeout (connect)", value[0], None),
+            _positive("request_timeout (read)", value[1], None),
+        )
+    seconds = _positive("request_timeout", value, None)
+    return seconds, seconds
+
+
+def _positive(name: str, value: Optional[float], default: Optional[float]) -> float:
+    if value is None:
+        if default is None:
+            raise ConfigurationError(f"{name} must be given")
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ConfigurationError(f"{name} must be a positive number of seconds, not {value!r}")
+    if value == float("inf"):
+        raise ConfigurationError(f"{name} must be finite: a wait that never ends is a hang")
+    return float(value)
+
+
+def _non_negative_int(name: str, value: Optional[int], default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError(f"{name} must be a non-negative integer, not {value!r}")
+    return value

@@ -1,0 +1,443 @@
+"""The one seam that sends HTTP: API calls, storage uploads and streamed downloads.
+
+It decides which host may see the API key (only the API's own origin), caps every timeout at the
+caller's deadline, retries through the policy of :mod:`._policies`, logs one line per request,
+and translates every ``requests`` exception and error answer into :mod:`._exceptions`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import re
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Callable, Optional
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
+
+from ._config import DEFAULT_POOL_SIZE, ClientSettings
+from ._exceptions import (
+    APIConnectionError,
+    APITimeoutError,
+    IncompleteDownloadError,
+    MalformedResponseError,
+    NotFoundError,
+    OutcomeUnknownError,
+    PdfCoError,
+    ServerError,
+    api_error_for,
+)
+from ._logging import logger, redact_url
+from ._policies import Deadline, RetryObserver, Sleep, retry_policy
+from ._sources import BlockReader
+from ._version import __version__
+
+API_KEY_HEADER = "x-api-key"
+USER_AGENT = f"pdfco-client/{__version__} python-requests/{requests.__version__}"
+
+#: Answers to a paid request that do not say whether it was carried out: a gateway that gave up
+#: waiting (504) or lost the upstream (502) may have passed the request on.
+_AMBIGUOUS_STATUSES = frozenset({502, 504})
+
+#: Opens a fresh body for each attempt of an upload; ``None`` when the body cannot be re-read.
+BodyOpener = Callable[[], BlockReader]
+
+
+def build_session(pool_size: int = DEFAULT_POOL_SIZE) -> requests.Session:
+    """A session with a connection pool sized for threads, and no urllib3 retries.
+
+    Retries belong to one tenacity policy; retrying in urllib3 as well would multiply them.
+    """
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+def parse_retry_after(
+    value: Optional[str], now: Callable[[], float] = time.time
+) -> Optional[float]:
+    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - now())
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    parts = urlsplit(url)
+    scheme = (parts.scheme or "").lower()
+    port = parts.port or (443 if scheme == "https" else 80)
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def _request_never_sent(error: requests.RequestException) -> bool:
+    # Only a refused connection or a connect timeout proves the server never saw the request.
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    if isinstance(error, requests.ConnectionError) and error.args:
+        reason = getattr(error.args[0], "reason", None)
+        return isinstance(reason, NewConnectionError)
+    return False
+
+
+def _error_message(body: Mapping[str, Any], fallback: str) -> str:
+    message = body.get("message") or body.get("Message")
+    return str(message) if message else fallback
+
+
+def _body_status(body: Mapping[str, Any]) -> Optional[int]:
+    status = body.get("status")
+    if isinstance(status, bool):
+        return None
+    if isinstance(status, int):
+        return status
+    if isinstance(status, str) and status.strip().isdigit():
+        return int(status)
+    return None
+
+
+def _flag(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+_S3_MESSAGE = re.compile(r"<Message>(.*?)</Message>", re.S)
+_S3_CODE = re.compile(r"<Code>(.*?)</Code>", re.S)
+
+
+class Transport:
+    """Sends the client's requests. Thread-safe as far as its ``requests.Session`` is."""
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        session: requests.Session,
+        *,
+        sleep: Sleep,
+        clock: Callable[[], float],
+        retry_observer: Optional[RetryObserver] = None,
+    ) -> None:
+        self._settings = settings
+        self.session = session
+        self.sleep = sleep
+        self.clock = clock
+        self.retry_observer = retry_observer
+        self._api_origin = _origin(settings.base_url)
+
+    def __repr__(self) -> str:
+        return f"Transport(base_url={self._settings.base_url!r})"
+
+    # -- the API ------------------------------------------------------------------------------
+
+    def api_call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json_body: Optional[Mapping[str, Any]] = None,
+        deadline: Deadline,
+        idempotent: bool = True,
+        resend_on_unknown_outcome: bool = False,
+    ) -> dict[str, Any]:
+        """Call ``{base_url}/{path}`` with the API key and return the JSON body.
+
+        A request that costs credits and is not idempotent (``idempotent=False``) is re-sent only
+        when the server certainly did not act on it, unless ``resend_on_unknown_outcome``.
+        """
+        url = f"{self._settings.base_url}/{path.lstrip('/')}"
+
+        def retry_if(error: BaseException) -> bool:
+            if not isinstance(error, PdfCoError) or not error.retryable:
+                return False
+            return idempotent or resend_on_unknown_outcome or not self._outcome_unknown(error)
+
+        policy = retry_policy(
+            max_retries=self._settings.max_retries,
+            max_wait=self._settings.retry_max_wait,
+            deadline=deadline,
+            sleep=self.sleep,
+            retry_if=retry_if,
+            observer=self.retry_observer,
+        )
+        try:
+            result: dict[str, Any] = policy(
+                self._api_attempt, method, url, params, json_body, deadline
+            )
+        except PdfCoError as error:
+            if not idempotent and not resend_on_unknown_outcome and self._outcome_unknown(error):
+                raise OutcomeUnknownError(
+                    f"{method} {redact_url(url)} may have reached PDF.co, but no clear answer came "
+                    f"back ({error}). It may have started a job and spent credits, so it was not "
+                    "sent again; pass resend_on_unknown_outcome=True to allow that."
+                ) from error
+            raise
+        return result
+
+    @staticmethod
+    def _outcome_unknown(error: BaseException) -> bool:
+        if isinstance(error, APIConnectionError):
+            return error.request_sent
+        return isinstance(error, ServerError) and error.http_status in _AMBIGUOUS_STATUSES
+
+    def _api_attempt(
+        self,
+        method: str,
+        url: str,
+        params: Optional[Mapping[str, Any]],
+        json_body: Optional[Mapping[str, Any]],
+        deadline: Deadline,
+    ) -> dict[str, Any]:
+        with self._send(
+            method, url, deadline=deadline, params=params, json=json_body, allow_redirects=False
+        ) as response:
+            return self._read_api_body(response)
+
+    def _read_api_body(self, response: requests.Response) -> dict[str, Any]:
+        where = redact_url(response.url or "")
+        try:
+            text = response.content
+        except requests.RequestException as exc:
+            raise self._translate(exc, response.request.method or "GET", response.url) from exc
+        try:
+            body = json.loads(text) if text else None
+        except ValueError:
+            body = None
+            if response.status_code < 400:
+                raise MalformedResponseError(
+                    f"PDF.co answered {where} with a body that is not JSON",
+                    status_code=response.status_code,
+                    url=where,
+                ) from None
+        if body is not None and not isinstance(body, dict):
+            raise MalformedResponseError(
+                f"PDF.co answered {where} with JSON that is not an object",
+                status_code=response.status_code,
+                url=where,
+            )
+        body_dict: dict[str, Any] = body or {}
+        body_status = _body_status(body_dict)
+        failed_in_body = _flag(body_dict.get("error")) or (
+            body_status is not None and body_status >= 400
+        )
+        if response.status_code >= 400 or failed_in_body:
+            # Either signal is an error (the docs do not settle which one PDF.co uses for its
+            # 44x codes); the body's code is the more precise when it names one.
+            code = body_status if body_status and body_status >= 400 else response.status_code
+            if code < 400:
+                code = 400  # error:true with no usable code: the request was refused as sent
+            raise api_error_for(
+                code,
+                _error_message(body_dict, response.reason or "request failed"),
+                body=body or None,
+                http_status=response.status_code,
+                url=where,
+                retry_after=parse_retry_after(response.headers.get("Retry-After")),
+            )
+        if body is None:
+            raise MalformedResponseError(
+                f"PDF.co answered {where} with an empty body",
+                status_code=response.status_code,
+                url=where,
+            )
+        return body_dict
+
+    # -- storage ------------------------------------------------------------------------------
+
+    def put_to_storage(
+        self,
+        url: str,
+        open_body: BodyOpener,
+        *,
+        size: Optional[int],
+        content_type: str,
+        deadline: Deadline,
+        rewindable: bool,
+    ) -> None:
+        """Stream a body to a presigned storage URL with ``PUT``, never with the API key."""
+        headers = {"Content-Type": content_type}
+        if size is not None:
+            headers["Content-Length"] = str(size)
+
+        def attempt() -> None:
+            body = open_body()
+            try:
+                with self._send(
+                    "PUT", url, deadline=deadline, data=body, headers=headers
+                ) as response:
+                    self._raise_for_storage(response, "upload")
+            finally:
+                body.close()
+
+        if not rewindable:
+            attempt()  # a stream that cannot be read twice cannot be retried
+            return
+        policy = retry_policy(
+            max_retries=self._settings.max_retries,
+            max_wait=self._settings.retry_max_wait,
+            deadline=deadline,
+            sleep=self.sleep,
+            observer=self.retry_observer,
+        )
+        policy(attempt)
+
+    @contextmanager
+    def stream_from_storage(self, url: str, *, deadline: Deadline) -> Iterator[StreamedBody]:
+        """Open a streamed ``GET`` of a storage URL (no API key, unless it is the API's)."""
+        # identity: Content-Length then counts the bytes we write, so a short body is caught.
+        headers = {"Accept-Encoding": "identity"}
+        with self._send("GET", url, deadline=deadline, headers=headers, stream=True) as response:
+            self._raise_for_storage(response, "download")
+            yield StreamedBody(self, response, deadline)
+
+    def _raise_for_storage(self, response: requests.Response, action: str) -> None:
+        if response.status_code < 400:
+            return
+        where = redact_url(response.url or "")
+        try:
+            text = response.text[:4096]
+        except requests.RequestException:
+            text = ""
+        match = _S3_MESSAGE.search(text)
+        code = _S3_CODE.search(text)
+        detail = match.group(1).strip() if match else (response.reason or "error")
+        if code:
+            detail = f"{code.group(1).strip()}: {detail}"
+        message = f"storage {action} failed at {where}: {detail}"
+        status = response.status_code
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        if action == "download" and status in (403, 404, 410):
+            # S3 answers 403 for an expired link and 404 for a result that is not there (yet).
+            raise NotFoundError(message, status_code=status, url=where)
+        raise api_error_for(status, message, url=where, retry_after=retry_after)
+
+    # -- sending ------------------------------------------------------------------------------
+
+    def _headers_for(self, url: str, extra: Optional[Mapping[str, str]]) -> dict[str, Any]:
+        headers: dict[str, Any] = {"User-Agent": USER_AGENT}
+        if _origin(url) == self._api_origin:
+            headers[API_KEY_HEADER] = self._settings.api_key
+        else:
+            # None removes a key a caller's own session may carry as a default header, so that
+            # presigned storage hosts never see it (the official samples leak it there).
+            headers[API_KEY_HEADER] = None
+        if extra:
+            headers.update(extra)
+        return headers
+
+    @contextmanager
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        deadline: Deadline,
+        headers: Optional[Mapping[str, str]] = None,
+        **kwargs: Any,
+    ) -> Iterator[requests.Response]:
+        left = deadline.remaining()
+        if left is not None and left <= 0:
+            raise APITimeoutError(
+                f"deadline reached before {method} {redact_url(url)}", request_sent=False
+            )
+        connect = deadline.cap(self._settings.connect_timeout)
+        read = deadline.cap(self._settings.read_timeout)
+        started = self.clock()
+        try:
+            response = self.session.request(
+                method,
+                url,
+                headers=self._headers_for(url, headers),
+                timeout=(connect, read),
+                **kwargs,
+            )
+        except requests.RequestException as exc:
+            logger.debug("%s %s failed: %s", method, redact_url(url), type(exc).__name__)
+            raise self._translate(exc, method, url) from exc
+        logger.debug(
+            "%s %s -> %d in %.3f s",
+            method,
+            redact_url(url),
+            response.status_code,
+            self.clock() - started,
+        )
+        try:
+            yield response
+        finally:
+            response.close()
+
+    @staticmethod
+    def _translate(
+        exc: requests.RequestException, method: str, url: Optional[str]
+    ) -> APIConnectionError:
+        where = f"{method} {redact_url(url or '')}"
+        sent = not _request_never_sent(exc)
+        if isinstance(exc, requests.Timeout):
+            kind = "connecting" if isinstance(exc, requests.ConnectTimeout) else "reading"
+            return APITimeoutError(f"{where}: timed out {kind}", request_sent=sent)
+        if isinstance(exc, requests.ConnectionError) and not sent:
+            return APIConnectionError(f"{where}: could not connect", request_sent=False)
+        return APIConnectionError(
+            f"{where}: connection failed ({type(exc).__name__})", request_sent=sent
+        )
+
+
+class StreamedBody:
+    """The body of a streamed storage ``GET``; iterating translates network errors."""
+
+    def __init__(self, transport: Transport, response: requests.Response, deadline: Deadline):
+        self._transport = transport
+        self._response = response
+        self._deadline = deadline
+        length = response.headers.get("Content-Length")
+        #: The announced size, or ``None`` when the server did not say.
+        self.content_length: Optional[int] = int(length) if length and length.isdigit() else None
+        self.url = response.url
+
+    def chunks(self, chunk_size: int) -> Iterator[bytes]:
+        """Yield the body in chunks, checking the deadline and the announced length."""
+        received = 0
+        try:
+            for chunk in self._response.iter_content(chunk_size=chunk_size):
+                received += len(chunk)
+                if self._deadline.expired():
+                    raise APITimeoutError(
+                        f"download of {redact_url(self.url)} did not finish before the deadline"
+                    )
+                yield chunk
+        except requests.RequestException as exc:
+            expected = self.content_length
+            if isinstance(exc, (requests.exceptions.ChunkedEncodingError,)) or (
+                expected is not None and received < expected
+            ):
+                raise IncompleteDownloadError(
+                    f"download of {redact_url(self.url)} broke off after {received} of "
+                    f"{expected if expected is not None else 'unknown'} bytes",
+                    expected=expected,
+                    received=received,
+                ) from exc
+            raise Transport._translate(exc, "GET", self.url) from exc
+        if self.content_length is not None and received != self.content_length:
+            raise IncompleteDownloadError(
+                f"download of {redact_url(self.url)} ended after {received} of "
+                f"{self.content_length} announced bytes",
+                expected=self.content_length,
+                received=received,
+            )
+
+
+__all__ = ["API_KEY_HEADER", "USER_AGENT", "StreamedBody", "Transport", "build_session"]

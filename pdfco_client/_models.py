@@ -1,0 +1,214 @@
+"""The pydantic models of PDF.co's answers, and of what the one-call helpers return.
+
+Models from the API share one configuration: snake_case attributes read from PDF.co's camelCase
+fields, unknown fields kept (PDF.co adds fields over time), and loose about types where the
+service is (``status`` is a number in some bodies and a string in others).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    field_validator,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel, to_pascal
+
+__all__ = [
+    "ConversionJob",
+    "ConversionResult",
+    "JobState",
+    "JobStatus",
+    "OutputFormat",
+    "PdfCoModel",
+    "PdfInfo",
+    "PresignedUpload",
+    "UploadedFile",
+]
+
+
+def _lenient(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # A timestamp in a format we cannot read must not fail a whole, paid-for conversion.
+    try:
+        return handler(value)
+    except ValidationError:
+        return None
+
+
+LenientDatetime = Annotated[Optional[datetime], WrapValidator(_lenient)]
+
+
+class PdfCoModel(BaseModel):
+    """Base of every model read from a PDF.co answer."""
+
+    model_config = ConfigDict(alias_generator=to_camel, extra="allow", frozen=True)
+
+
+class OutputFormat(str, enum.Enum):
+    """Formats a PDF converts to: the last segment of ``/v1/pdf/convert/to/{format}``."""
+
+    XLSX = "xlsx"
+    XLS = "xls"
+    CSV = "csv"
+    JSON = "json"
+    JSON2 = "json2"
+    TEXT = "text"
+    TEXT_SIMPLE = "text-simple"
+    HTML = "html"
+    XML = "xml"
+
+    @property
+    def supports_inline(self) -> bool:
+        """PDF.co returns binary spreadsheets only as a link, never inline in ``body``."""
+        return self not in (OutputFormat.XLSX, OutputFormat.XLS)
+
+    @property
+    def extension(self) -> str:
+        """The usual file extension of this format's output."""
+        return {"json2": "json", "text": "txt", "text-simple": "txt"}.get(self.value, self.value)
+
+
+class JobState(str, enum.Enum):
+    """The states ``/v1/job/check`` reports."""
+
+    WORKING = "working"
+    SUCCESS = "success"
+    FAILED = "failed"
+    ABORTED = "aborted"
+    #: Only reported with ``force=true`` for a job id PDF.co does not know.
+    UNKNOWN = "unknown"
+
+    @property
+    def is_terminal(self) -> bool:
+        """True once the job will not change any more."""
+        return self is not JobState.WORKING
+
+
+class PresignedUpload(PdfCoModel):
+    """Answer of ``GET /v1/file/upload/get-presigned-url``."""
+
+    presigned_url: str
+    """Where to ``PUT`` the bytes: a storage host, which must never see the API key."""
+    url: str
+    """Where the uploaded file will be readable; pass it to conversions."""
+    name: Optional[str] = None
+    remaining_credits: Optional[int] = None
+
+
+class UploadedFile(PdfCoModel):
+    """A file stored in PDF.co's temporary storage, ready to be converted."""
+
+    url: str
+    """The file's URL, to pass as ``url`` to a conversion."""
+    name: Optional[str] = None
+    """The file name PDF.co stored it under."""
+    size: Optional[int] = None
+    """Bytes uploaded, when the client knows it."""
+    remaining_credits: Optional[int] = None
+    """The account balance after the upload."""
+    credits: Optional[int] = None
+    """Credits this call cost, when PDF.co says."""
+
+
+class ConversionJob(PdfCoModel):
+    """Answer to starting a conversion with ``async=true``."""
+
+    job_id: str
+    """The background job's id, for :meth:`~pdfco_client.PdfCoClient.check_job`."""
+    url: Optional[str] = None
+    """Where the output will be once the job succeeds (404 until then)."""
+    name: Optional[str] = None
+    page_count: Optional[int] = None
+    credits: Optional[int] = None
+    """Credits charged so far (the first page; the rest is charged when the job succeeds)."""
+    remaining_credits: Optional[int] = None
+    duration: Optional[float] = None
+    """Milliseconds PDF.co spent on the request."""
+    output_link_valid_till: LenientDatetime = None
+
+
+class JobStatus(PdfCoModel):
+    """Answer of ``/v1/job/check``."""
+
+    status: JobState
+    """The state, with any state this client does not know read as ``working``."""
+    status_text: str = ""
+    """The state exactly as PDF.co spelled it."""
+    job_id: Optional[str] = None
+    message: Optional[str] = None
+    url: Optional[str] = None
+    """The result's URL, on success."""
+    page_count: Optional[int] = None
+    credits: Optional[int] = None
+    remaining_credits: Optional[int] = None
+    duration: Optional[float] = None
+    job_duration: Optional[float] = None
+    output_link_valid_till: LenientDatetime = None
+    error: Optional[bool] = None
+    error_code: Optional[int] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_raw_status(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "status" in data and "statusText" not in data:
+            return {**data, "statusText": str(data["status"])}
+        return data
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _tolerate_new_states(cls, value: Any) -> Any:
+        # PDF.co may add states (a queue, say). Reading one as "working" keeps the wait going
+        # until the deadline instead of crashing on a job that is most likely still running.
+        if isinstance(value, str):
+            normalised = value.strip().lower()
+            known = {state.value for state in JobState}
+            return normalised if normalised in known else JobState.WORKING.value
+        return value
+
+
+class PdfInfo(BaseModel):
+    """The ``info`` object of ``/v1/pdf/info``: PascalCase fields, kept as PDF.co sends them."""
+
+    model_config = ConfigDict(alias_generator=to_pascal, extra="allow", frozen=True)
+
+    page_count: int
+    encrypted: Optional[bool] = None
+    author: Optional[str] = None
+    title: Optional[str] = None
+    subject: Optional[str] = None
+    keywords: Optional[str] = None
+    creator: Optional[str] = None
+    producer: Optional[str] = None
+    creation_date: Optional[str] = None
+    modification_date: Optional[str] = None
+    encryption_algorithm: Optional[str] = None
+    page_rectangle: Optional[dict[str, Any]] = None
+
+
+class ConversionResult(BaseModel):
+    """What a one-call conversion (``convert_pdf_to_xlsx`` and friends) returns."""
+
+    model_config = ConfigDict(frozen=True)
+
+    output_path: Optional[Path]
+    """Where the result was written, or ``None`` when no ``output`` was asked for."""
+    url: str
+    """The result's URL on PDF.co's storage (valid for ``expiration`` minutes)."""
+    job_id: str
+    page_count: Optional[int]
+    credits: int
+    """Credits spent by every call this conversion made, as PDF.co reported them."""
+    remaining_credits: Optional[int]
+    """The account balance after the last call."""
+    duration: float
+    """Seconds the whole call took."""
+    output_format: OutputFormat
