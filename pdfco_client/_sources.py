@@ -57,6 +57,7 @@ class BlockReader(io.RawIOBase):
     def __init__(self, raw: IO[bytes], size: int, *, owns: bool) -> None:
         super().__init__()
         self._raw = raw
+        self._size = size
         self._left = size
         self._owns = owns
 
@@ -64,9 +65,12 @@ class BlockReader(io.RawIOBase):
         return True
 
     def __len__(self) -> int:
-        # requests sets Content-Length from this, so the body is never sent chunked (presigned
-        # S3 PUTs refuse chunked bodies).
-        return self._left
+        # requests sizes the body as len() - tell(), and sets Content-Length from it, so the body
+        # is never sent chunked (presigned S3 PUTs refuse chunked bodies).
+        return self._size
+
+    def tell(self) -> int:
+        return self._size - self._left
 
     def read(self, size: int = -1) -> bytes:
         wanted = self._left if size is None or size < 0 else max(size, DEFAULT_CHUNK_SIZE)
