@@ -1,0 +1,639 @@
+"""Read a PDF with pdfplumber into a neutral page model: rows of positioned text cells.
+
+A page becomes a :class:`PageGrid`: its rows in reading order (top to bottom). A row is either a
+line of text outside any table (one cell) or a table row (one cell per column, ``None`` where the
+table has no text). Tables come from two detectors:
+
+* ruled tables: pdfplumber's ``lines`` strategy, which follows the drawn cell borders;
+* unruled (stream) tables: runs of consecutive text lines that split into several word groups at
+  wide gaps; their columns are the gaps shared by those lines, as tabula's stream mode does.
+
+Every way a PDF can fail to open is translated here, once, into :class:`ConversionError` with
+PDF.co's code (441 password, 442 not a PDF or damaged).
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import re
+import statistics
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+__all__ = [
+    "ConversionError",
+    "PageGrid",
+    "PageRow",
+    "PdfDocumentInfo",
+    "PdfSource",
+    "TextBox",
+    "parse_rect",
+]
+
+# pdfminer also accepts a header after leading junk, as Acrobat does; 1 KiB is the spec's limit.
+_HEADER_WINDOW = 1024
+
+_RULED_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+
+# Word breaks relative to the font size: many generators omit space glyphs and leave only a gap
+# of ~0.2 em, which pdfplumber's fixed 3 pt default glues into one word at small sizes.
+_TEXT_SETTINGS: dict[str, Any] = {"x_tolerance_ratio": 0.15, "y_tolerance": 3}
+
+# A gap wider than this many font sizes between two words starts a new column; a space is ~0.3.
+_COLUMN_GAP_EM = 0.5
+# A single-group line stays inside a stream table only if the gap above it is at most this many
+# line heights (a heading further away ends the table).
+_BLOCK_LINE_GAP = 1.6
+
+
+class ConversionError(Exception):
+    """A document the engine refuses; ``code`` is PDF.co's error code for it.
+
+    441 wrong or missing password; 442 not a PDF or damaged; 449 page index out of range; 450 page
+    range syntax; 400 any other bad parameter (unknown output format, malformed ``rect``).
+    """
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PdfDocumentInfo:
+    """What ``/v1/pdf/info`` reports about a document. Dates are ISO 8601 strings."""
+
+    page_count: int
+    encrypted: bool
+    title: Optional[str]
+    author: Optional[str]
+    subject: Optional[str]
+    keywords: Optional[str]
+    creator: Optional[str]
+    producer: Optional[str]
+    creation_date: Optional[str]
+    modification_date: Optional[str]
+    page_width: float
+    page_height: float
+    encryption_algorithm: Optional[str] = None
+    permission_flags: int = -1
+
+    def to_pdfco_info(self) -> dict[str, object]:
+        """PDF.co's ``info`` object (PascalCase keys, page rectangle as .NET serialises it)."""
+
+        def allowed(bit: int) -> bool:
+            # PDF permission bits are 1-based in the spec (ISO 32000 table 22).
+            return bool(self.permission_flags & (1 << (bit - 1)))
+
+        width, height = round(self.page_width, 2), round(self.page_height, 2)
+        return {
+            "PageCount": self.page_count,
+            "Author": self.author or "",
+            "Title": self.title or "",
+            "Producer": self.producer or "",
+            "Subject": self.subject or "",
+            "CreationDate": self.creation_date or "",
+            "ModificationDate": self.modification_date or "",
+            "Bookmarks": "",
+            "Keywords": self.keywords or "",
+            "Creator": self.creator or "",
+            "Encrypted": self.encrypted,
+            "EncryptionAlgorithm": self.encryption_algorithm or "",
+            "PageRectangle": {
+                "Location": {"IsEmpty": True, "X": 0.0, "Y": 0.0},
+                "Size": {"IsEmpty": False, "Width": width, "Height": height},
+                "X": 0.0,
+                "Y": 0.0,
+                "Width": width,
+                "Height": height,
+                "Left": 0.0,
+                "Top": 0.0,
+                "Right": width,
+                "Bottom": height,
+                "IsEmpty": False,
+            },
+            "PermissionPrinting": allowed(3),
+            "PermissionModifyDocument": allowed(4),
+            "PermissionContentExtraction": allowed(5),
+            "PermissionModifyAnnotations": allowed(6),
+            "PermissionFillForms": allowed(9),
+            "PermissionAccessibility": allowed(10),
+            "PermissionAssemble": allowed(11),
+            "PermissionHighQualityPrint": allowed(12),
+        }
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """Text of one cell and where it sits on the page (points, origin at the top left)."""
+
+    text: str
+    x: float
+    y: float
+    width: float
+    height: float
+    font_name: Optional[str] = None
+    font_size: Optional[float] = None
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """One output row; ``in_table`` tells a table row from a free line of text."""
+
+    cells: tuple[Optional[TextBox], ...]
+    in_table: bool
+
+
+@dataclass(frozen=True)
+class PageGrid:
+    """A converted page: ``index`` is the 0-based page number in the source document."""
+
+    index: int
+    width: float
+    height: float
+    rows: tuple[PageRow, ...]
+
+
+def parse_rect(rect: Optional[str]) -> Optional[tuple[float, float, float, float]]:
+    """Parse PDF.co's ``rect``: ``"x y width height"``, or comma-separated as older docs have it."""
+    if rect is None or not rect.strip():
+        return None
+    parts = [part for part in re.split(r"[\s,]+", rect.strip()) if part]
+    try:
+        values = [float(part) for part in parts]
+    except ValueError:
+        values = []
+    if len(values) != 4 or values[2] <= 0 or values[3] <= 0:
+        raise ConversionError(
+            400,
+            f"invalid rect {rect!r}: expected four numbers 'x y width height' with positive "
+            "width and height",
+        )
+    return values[0], values[1], values[2], values[3]
+
+
+def _decode(value: object) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        # pdfminer leaves undecodable metadata as bytes: UTF-16 with a BOM, else PDFDocEncoding,
+        # which latin-1 approximates and which never fails.
+        raw = value
+        value = (
+            raw.decode("utf-16")
+            if raw.startswith((b"\xfe\xff", b"\xff\xfe"))
+            else raw.decode("latin-1")
+        )
+    text = str(value).strip()
+    return text or None
+
+
+_PDF_DATE = re.compile(
+    r"^D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz+\-])(\d{2})?'?(\d{2})?'?)?"
+)
+
+
+def _iso_date(value: object) -> Optional[str]:
+    """``D:20140521203533-05'00'`` → ``2014-05-21T20:35:33-05:00``; other text passes through."""
+    text = _decode(value)
+    if text is None:
+        return None
+    match = _PDF_DATE.match(text)
+    if match is None:
+        return text
+    year, month, day, hour, minute, second, sign, tz_h, tz_m = match.groups()
+    iso = f"{year}-{month or '01'}-{day or '01'}T{hour or '00'}:{minute or '00'}:{second or '00'}"
+    if sign in ("Z", "z"):
+        return iso + "Z"
+    if sign:
+        return f"{iso}{sign}{tz_h or '00'}:{tz_m or '00'}"
+    return iso
+
+
+def _encryption_algorithm(encryption: object) -> Optional[str]:
+    if not isinstance(encryption, tuple) or len(encryption) != 2:
+        return None
+    params = encryption[1]
+    if not isinstance(params, dict):
+        return None
+    version = int(params.get("V", 0) or 0)
+    length = int(params.get("Length", 40) or 40)
+    if version >= 5:
+        return "AES 256-bit"
+    if version == 4:
+        filters = repr(params.get("CF", ""))
+        return "AES 128-bit" if "AESV2" in filters else "RC4 128-bit"
+    return f"RC4 {length}-bit"
+
+
+def _translate_open_error(exc: Exception) -> ConversionError:
+    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    if isinstance(cause, PDFPasswordIncorrect):
+        return ConversionError(
+            441, "the PDF is password-protected and the password is missing or wrong"
+        )
+    detail = str(cause) or type(cause).__name__
+    return ConversionError(442, f"the file is damaged or not a valid PDF ({detail})")
+
+
+class PdfSource:
+    """An open PDF. Use :meth:`open`; pages are read one at a time and released after use."""
+
+    def __init__(self, pdf: Any) -> None:
+        self._pdf = pdf
+
+    @classmethod
+    @contextmanager
+    def open(cls, data: bytes, password: Optional[str] = None) -> Iterator[PdfSource]:
+        """Open ``data``, raising :class:`ConversionError` 441/442 for locked or broken files."""
+        if not isinstance(data, (bytes, bytearray)) or b"%PDF-" not in data[:_HEADER_WINDOW]:
+            raise ConversionError(442, "the file is not a PDF (no %PDF- header)")
+        try:
+            pdf = pdfplumber.open(io.BytesIO(data), password=password or "")
+            page_count = len(pdf.pages)
+        # pdfminer reports broken files with many exception types (PSEOF, PDFSyntaxError,
+        # KeyError, ...); each one is the same answer for a caller: the input is damaged.
+        except Exception as exc:
+            raise _translate_open_error(exc) from exc
+        try:
+            if page_count == 0:
+                raise ConversionError(442, "the PDF has no pages")
+            yield cls(pdf)
+        finally:
+            pdf.close()
+
+    @property
+    def page_count(self) -> int:
+        """Number of pages in the document."""
+        return len(self._pdf.pages)
+
+    def info(self) -> PdfDocumentInfo:
+        """Document metadata, encryption and the first page's size."""
+        meta = self._pdf.metadata or {}
+        doc = self._pdf.doc
+        encryption = getattr(doc, "encryption", None)
+        flags = -1
+        if isinstance(encryption, tuple) and isinstance(encryption[1], dict):
+            flags = int(encryption[1].get("P", -1))
+        first = self._pdf.pages[0]
+        return PdfDocumentInfo(
+            page_count=self.page_count,
+            encrypted=encryption is not None,
+            title=_decode(meta.get("Title")),
+            author=_decode(meta.get("Author")),
+            subject=_decode(meta.get("Subject")),
+            keywords=_decode(meta.get("Keywords")),
+            creator=_decode(meta.get("Creator")),
+            producer=_decode(meta.get("Producer")),
+            creation_date=_iso_date(meta.get("CreationDate")),
+            modification_date=_iso_date(meta.get("ModDate")),
+            page_width=float(first.width),
+            page_height=float(first.height),
+            encryption_algorithm=_encryption_algorithm(encryption),
+            permission_flags=flags,
+        )
+
+    @contextmanager
+    def _page(self, index: int, rect: Optional[tuple[float, float, float, float]]) -> Iterator[Any]:
+        page = self._pdf.pages[index]
+        try:
+            if rect is None:
+                yield page
+                return
+            x0, top, x1, bottom = page.bbox
+            x, y, width, height = rect
+            box = (
+                max(x0, x0 + x),
+                max(top, top + y),
+                min(x1, x0 + x + width),
+                min(bottom, top + y + height),
+            )
+            if box[0] >= box[2] or box[1] >= box[3]:
+                yield None
+            else:
+                yield page.crop(box, relative=False, strict=False)
+        finally:
+            # Drop the parsed layout so memory stays flat across long documents.
+            page.close()
+
+    def text(
+        self, index: int, *, layout: bool, rect: Optional[tuple[float, float, float, float]]
+    ) -> str:
+        """The page's text; ``layout=True`` keeps horizontal positions with spaces."""
+        with self._page(index, rect) as page:
+            if page is None:
+                return ""
+            text = page.extract_text(layout=layout) if layout else page.extract_text()
+            lines = [line.rstrip() for line in str(text or "").splitlines()]
+            while lines and not lines[-1]:
+                lines.pop()
+            while lines and not lines[0]:
+                lines.pop(0)
+            return "\n".join(lines)
+
+    def grid(
+        self,
+        index: int,
+        *,
+        rect: Optional[tuple[float, float, float, float]] = None,
+        unwrap: bool = False,
+    ) -> PageGrid:
+        """The page as rows of cells in reading order (see the module docstring)."""
+        with self._page(index, rect) as page:
+            base = self._pdf.pages[index]
+            width, height = float(base.width), float(base.height)
+            if page is None:
+                return PageGrid(index=index, width=width, height=height, rows=())
+            words = page.extract_words(**_TEXT_SETTINGS, extra_attrs=["fontname", "size"])
+            placed: list[tuple[float, int, PageRow]] = []
+            tables = [
+                table
+                for table in _innermost(page.find_tables(_RULED_SETTINGS))
+                if _filled_cells(table.extract(**_TEXT_SETTINGS)) >= 2
+                and not _text_runs_past(table, words)
+            ]
+            index_of_words = _WordIndex(words)
+            for order, table in enumerate(tables):
+                for row in _ruled_rows(table, index_of_words, unwrap=unwrap):
+                    placed.append((table.bbox[1], order, row))
+            free_words = [word for word in words if not _inside_any(word, tables)]
+            lines = _group_lines(free_words)
+            for line_top, row in _stream_rows(lines):
+                placed.append((line_top, len(tables), row))
+            placed.sort(key=lambda item: (item[0], item[1]))
+            return PageGrid(
+                index=index, width=width, height=height, rows=tuple(row for *_, row in placed)
+            )
+
+
+def _innermost(tables: Sequence[Any]) -> list[Any]:
+    """Drop tables that enclose another table: a page frame or box drawn around real tables."""
+
+    def encloses(outer: Any, inner: Any) -> bool:
+        a, b = outer.bbox, inner.bbox
+        return outer is not inner and (
+            a[0] - 1 <= b[0] and a[1] - 1 <= b[1] and b[2] <= a[2] + 1 and b[3] <= a[3] + 1
+        )
+
+    return [table for table in tables if not any(encloses(table, other) for other in tables)]
+
+
+def _text_runs_past(table: Any, words: Sequence[dict[str, Any]]) -> bool:
+    """Whether text on most of the table's rows continues outside its borders.
+
+    Shading and partial rulings make the ``lines`` strategy report a "table" that covers only
+    some columns (no outer frame, striped backgrounds); reading it as one would cut rows in two.
+    """
+    x0, top, x1, bottom = table.bbox
+    rows_with_outside: set[int] = set()
+    row_spans = [(row.bbox[1], row.bbox[3]) for row in table.rows]
+    for word in words:
+        cy = (word["top"] + word["bottom"]) / 2
+        if not top < cy < bottom or x0 - 1 <= (word["x0"] + word["x1"]) / 2 <= x1 + 1:
+            continue
+        for position, (row_top, row_bottom) in enumerate(row_spans):
+            if row_top <= cy <= row_bottom:
+                rows_with_outside.add(position)
+                break
+    return len(rows_with_outside) >= max(2, len(row_spans) / 2)
+
+
+_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LTR = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
+
+
+def _logical_order(text: str) -> str:
+    """Right-to-left script back in reading order.
+
+    pdfplumber reads glyphs left to right, so Arabic and Hebrew come out reversed and, for Arabic,
+    as presentation-form glyphs. Each RTL word is reversed, the words of a mostly-RTL line are
+    reversed, and NFKC turns presentation forms back into letters. Latin and digit runs inside
+    the line keep their order. A simplification of the Unicode bidi algorithm, enough for cells.
+    """
+    if not _RTL.search(text):
+        return text
+    lines: list[str] = []
+    marks = ""
+    for line in text.split("\n"):
+        if line and all(unicodedata.combining(ch) for ch in line):
+            # A raised diacritic lands on a "line" of its own; it belongs to the word below.
+            marks += line
+            continue
+        words = line.split(" ")
+        fixed = [w[::-1] if _RTL.search(w) and not _LTR.search(w) else w for w in words]
+        rtl = sum(len(_RTL.findall(word)) for word in words)
+        ltr = sum(len(_LTR.findall(word)) for word in words)
+        if rtl > ltr:
+            fixed.reverse()
+        lines.append(unicodedata.normalize("NFKC", " ".join(fixed) + marks))
+        marks = ""
+    return "\n".join(lines) + marks
+
+
+def _filled_cells(rows: Sequence[Sequence[Optional[str]]]) -> int:
+    return sum(1 for row in rows for cell in row if cell and cell.strip())
+
+
+def _inside_any(word: dict[str, Any], tables: Sequence[Any]) -> bool:
+    cx = (word["x0"] + word["x1"]) / 2
+    cy = (word["top"] + word["bottom"]) / 2
+    return any(t.bbox[0] <= cx <= t.bbox[2] and t.bbox[1] <= cy <= t.bbox[3] for t in tables)
+
+
+def _font(word: Optional[dict[str, Any]]) -> tuple[Optional[str], Optional[float], bool]:
+    if word is None:
+        return None, None, False
+    raw = str(word.get("fontname") or "")
+    # Embedded subsets are named "ABCDEF+Family-Style"; PDF.co reports the family.
+    name = raw.split("+", 1)[-1]
+    family = re.split(r"[-,]", name, maxsplit=1)[0] or None
+    size = word.get("size")
+    return family, (round(float(size), 1) if size else None), "bold" in name.lower()
+
+
+class _WordIndex:
+    """Words sorted by top, to find the first word inside a cell without scanning the page."""
+
+    def __init__(self, words: Sequence[dict[str, Any]]) -> None:
+        self._words = sorted(words, key=lambda word: word["top"])
+        self._tops = [word["top"] for word in self._words]
+
+    def first_in(self, bbox: tuple[float, float, float, float]) -> Optional[dict[str, Any]]:
+        x0, top, x1, bottom = bbox
+        start = bisect.bisect_left(self._tops, top - 1)
+        for word in self._words[start:]:
+            if word["top"] > bottom:
+                break
+            cx = (word["x0"] + word["x1"]) / 2
+            if x0 <= cx <= x1:
+                return word
+        return None
+
+
+def _ruled_rows(table: Any, words: _WordIndex, *, unwrap: bool) -> Iterator[PageRow]:
+    texts = table.extract(**_TEXT_SETTINGS)
+    for row, row_texts in zip(table.rows, texts):
+        cells: list[Optional[TextBox]] = []
+        for bbox, text in zip(row.cells, row_texts):
+            if bbox is None or not text or not text.strip():
+                cells.append(None)
+                continue
+            value = _logical_order(text.strip())
+            if unwrap:
+                value = " ".join(value.split())
+            family, size, bold = _font(words.first_in(bbox))
+            cells.append(
+                TextBox(
+                    text=value,
+                    x=bbox[0],
+                    y=bbox[1],
+                    width=bbox[2] - bbox[0],
+                    height=bbox[3] - bbox[1],
+                    font_name=family,
+                    font_size=size,
+                    bold=bold,
+                )
+            )
+        if any(cells):
+            yield PageRow(cells=tuple(cells), in_table=True)
+
+
+@dataclass
+class _Line:
+    words: list[dict[str, Any]]
+    top: float
+    bottom: float
+
+    def segments(self) -> list[list[dict[str, Any]]]:
+        groups: list[list[dict[str, Any]]] = []
+        for word in sorted(self.words, key=lambda w: w["x0"]):
+            if groups:
+                previous = groups[-1][-1]
+                em = max(float(previous.get("size") or 0), float(word.get("size") or 0), 1.0)
+                if word["x0"] - previous["x1"] <= _COLUMN_GAP_EM * em:
+                    groups[-1].append(word)
+                    continue
+            groups.append([word])
+        return groups
+
+
+def _group_lines(words: Sequence[dict[str, Any]]) -> list[_Line]:
+    lines: list[_Line] = []
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        height = word["bottom"] - word["top"]
+        if lines:
+            line = lines[-1]
+            overlap = min(line.bottom, word["bottom"]) - max(line.top, word["top"])
+            if overlap >= 0.5 * min(height, line.bottom - line.top):
+                line.words.append(word)
+                line.bottom = max(line.bottom, word["bottom"])
+                continue
+        lines.append(_Line(words=[word], top=word["top"], bottom=word["bottom"]))
+    return lines
+
+
+def _box(words: Sequence[dict[str, Any]]) -> TextBox:
+    family, size, bold = _font(words[0])
+    x0 = min(w["x0"] for w in words)
+    x1 = max(w["x1"] for w in words)
+    top = min(w["top"] for w in words)
+    bottom = max(w["bottom"] for w in words)
+    text = _logical_order(" ".join(str(w["text"]) for w in words))
+    return TextBox(text, x0, top, x1 - x0, bottom - top, family, size, bold)
+
+
+def _stream_rows(lines: Sequence[_Line]) -> Iterator[tuple[float, PageRow]]:
+    """Free text lines, with runs of multi-column lines turned into table rows."""
+    segmented = [(line, line.segments()) for line in lines]
+    blocks = _stream_blocks(segmented)
+    covered: set[int] = set()
+    for start, stop in blocks:
+        block = segmented[start:stop]
+        columns = _columns([segs for _, segs in block])
+        for line, segs in block:
+            cells: list[Optional[list[dict[str, Any]]]] = [None] * len(columns)
+            for seg in segs:
+                slot = _column_of(seg, columns)
+                cells[slot] = [*(cells[slot] or []), *seg]
+            boxes = tuple(_box(c) if c else None for c in cells)
+            yield line.top, PageRow(cells=boxes, in_table=True)
+        covered.update(range(start, stop))
+    for position, (line, _) in enumerate(segmented):
+        if position not in covered:
+            yield line.top, PageRow(cells=(_box(line.words),), in_table=False)
+
+
+def _stream_blocks(
+    segmented: Sequence[tuple[_Line, list[list[dict[str, Any]]]]],
+) -> list[tuple[int, int]]:
+    blocks: list[tuple[int, int]] = []
+    multi = [len(segs) >= 2 for _, segs in segmented]
+    position = 0
+    while position < len(segmented):
+        if not multi[position]:
+            position += 1
+            continue
+        start = position
+        end = position + 1
+        cursor = position + 1
+        while cursor < len(segmented):
+            previous, _ = segmented[cursor - 1]
+            line, _ = segmented[cursor]
+            height = max(previous.bottom - previous.top, 1.0)
+            if line.top - previous.bottom > _BLOCK_LINE_GAP * height:
+                break
+            if multi[cursor]:
+                end = cursor + 1
+            cursor += 1
+        # Two multi-column lines at least, or it is a line with a wide gap, not a table.
+        if sum(multi[start:end]) >= 2:
+            blocks.append((start, end))
+        position = end
+    return blocks
+
+
+def _columns(rows: Sequence[list[list[dict[str, Any]]]]) -> list[tuple[float, float]]:
+    counts = [len(segs) for segs in rows if len(segs) >= 2]
+    # Lines with the typical number of groups define the columns; a header spanning several
+    # columns would otherwise merge them into one.
+    typical = statistics.median_high(counts) if counts else 1
+    intervals = sorted(
+        (min(w["x0"] for w in seg), max(w["x1"] for w in seg))
+        for segs in rows
+        if len(segs) >= typical
+        for seg in segs
+    )
+    merged: list[list[float]] = []
+    for x0, x1 in intervals:
+        if merged and x0 <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], x1)
+        else:
+            merged.append([x0, x1])
+    return [(a, b) for a, b in merged] or [(0.0, 0.0)]
+
+
+def _column_of(seg: Sequence[dict[str, Any]], columns: Sequence[tuple[float, float]]) -> int:
+    x0 = min(w["x0"] for w in seg)
+    x1 = max(w["x1"] for w in seg)
+    centre = (x0 + x1) / 2
+    best, best_distance = 0, float("inf")
+    for slot, (left, right) in enumerate(columns):
+        distance = 0.0 if left <= centre <= right else min(abs(centre - left), abs(centre - right))
+        if distance < best_distance:
+            best, best_distance = slot, distance
+    return best

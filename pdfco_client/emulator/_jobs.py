@@ -1,0 +1,40 @@
+"""The bounded worker pool that runs async jobs."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+
+from ._state import JobTableFullError
+
+__all__ = ["JobRunner"]
+
+
+class JobRunner:
+    """``workers`` threads and at most ``max_pending`` queued or running jobs."""
+
+    def __init__(self, workers: int, max_pending: int) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pdfco-emu-job")
+        self._slots = threading.BoundedSemaphore(max_pending)
+
+    def submit(self, work: Callable[[], None]) -> None:
+        """Queue ``work``; raises :class:`JobTableFullError` when the queue is full."""
+        if not self._slots.acquire(blocking=False):
+            raise JobTableFullError("too many background jobs are queued")
+
+        def run() -> None:
+            try:
+                work()
+            finally:
+                self._slots.release()
+
+        try:
+            self._pool.submit(run)
+        except RuntimeError as exc:  # the pool is shutting down
+            self._slots.release()
+            raise JobTableFullError("the emulator is shutting down") from exc
+
+    def close(self) -> None:
+        """Drop queued jobs and wait for the running ones."""
+        self._pool.shutdown(wait=True, cancel_futures=True)

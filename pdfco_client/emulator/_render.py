@@ -1,0 +1,265 @@
+"""Write page grids (see ``_extract``) as PDF.co's output formats.
+
+Shapes follow PDF.co's published samples: CSV quotes every field and pads rows to one width; XML is
+``<document><page index="N"><row><column><text x=".." ...>value</text></column></row></page>``
+with only non-empty columns; JSON (``json`` and ``json2``) is that XML as Json.NET converts it, so
+attributes are ``"@name"`` keys, the text is ``"#text"``, and an element that occurs once is an
+object while a repeated one is a list. XLSX has one worksheet per page named ``Page N`` (N is the
+1-based page number in the source) with numbers stored as numbers.
+
+Number recognition (:func:`parse_number`) is deliberately conservative: a value that could be read
+two ways stays text. Recognised: ``1,505`` ``1 234.5`` ``-12.5`` ``(35.8)`` ``△525`` (Japanese
+negative) ``$4,700.00`` ``1.393,4`` ``0,2885``. Kept as text: ``00123`` (leading zero), ``1.2.3``,
+``12%`` (percentages stay as printed), dates, and ``1.393`` (decimal or grouped: ambiguous, read as
+the decimal 1.393 only because that is how every spreadsheet reads it).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any, Optional, Union
+from xml.sax.saxutils import escape, quoteattr
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from pdfco_client.emulator._extract import PageGrid, TextBox
+
+__all__ = [
+    "parse_number",
+    "render_csv",
+    "render_html",
+    "render_json",
+    "render_text",
+    "render_xlsx",
+    "render_xml",
+]
+
+Number = Union[int, float]
+
+_CURRENCY = "$€£¥"
+_NEGATIVE_PREFIX = ("-", "\u2212", "\u25b3", "\u25b2")  # minus, minus sign, △, ▲
+_GROUP_SPACES = " \u00a0\u202f"
+_PLAIN = re.compile(r"^(0|[1-9]\d*)(?:\.(\d+))?$|^0?\.(\d+)$")
+_COMMA_GROUPS = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.(\d+))?$")
+_DOT_GROUPS = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3})+,(\d+)$|^[1-9]\d{0,2}(?:\.\d{3}){2,}$")
+_SPACE_GROUPS = re.compile(r"^[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?:[.,](\d+))?$")
+_DECIMAL_COMMA = re.compile(r"^(0|[1-9]\d*),(\d+)$")
+
+
+def parse_number(text: str) -> Optional[tuple[Number, str]]:
+    """Read printed ``text`` as a number; return ``(value, excel_number_format)`` or ``None``.
+
+    ``None`` means "keep it as text": anything ambiguous or not a plain amount (see module doc).
+    """
+    value = text.strip()
+    if not value or len(value) > 40:
+        return None
+    negative = False
+    if value.startswith("(") and value.endswith(")"):
+        negative, value = True, value[1:-1].strip()
+    currency = ""
+    if value and value[0] in _CURRENCY:
+        currency, value = value[0], value[1:].strip()
+    elif value and value[-1] in _CURRENCY:
+        currency, value = value[-1], value[:-1].strip()
+    if value.startswith(_NEGATIVE_PREFIX):
+        if negative:
+            return None
+        negative, value = True, value[1:].strip()
+    if value and value[0] in _CURRENCY and not currency:
+        currency, value = value[0], value[1:].strip()
+    parsed = _unsigned(value)
+    if parsed is None:
+        return None
+    number, decimals, grouped = parsed
+    if negative:
+        number = -number
+    pattern = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals else "")
+    if currency:
+        pattern = f'"{currency}"{pattern}'
+    return number, pattern
+
+
+def _unsigned(value: str) -> Optional[tuple[Number, int, bool]]:
+    match = _PLAIN.match(value)
+    if match:
+        decimals = match.group(2) or match.group(3) or ""
+        return _number(value), len(decimals), False
+    match = _COMMA_GROUPS.match(value)
+    if match:
+        return _number(value.replace(",", "")), len(match.group(1) or ""), True
+    match = _DOT_GROUPS.match(value)
+    if match:
+        digits = value.replace(".", "").replace(",", ".")
+        return _number(digits), len(match.group(1) or ""), True
+    match = _SPACE_GROUPS.match(value)
+    if match:
+        digits = "".join(ch for ch in value if ch not in _GROUP_SPACES).replace(",", ".")
+        return _number(digits), len(match.group(1) or ""), True
+    match = _DECIMAL_COMMA.match(value)
+    # "1,505" is taken by _COMMA_GROUPS above; a comma before exactly three digits after a
+    # leading zero ("0,288") or any other count ("0,2885", "12,5") can only be a decimal comma.
+    if match:
+        return _number(value.replace(",", ".")), len(match.group(2)), False
+    return None
+
+
+def _number(digits: str) -> Number:
+    return float(digits) if "." in digits else int(digits)
+
+
+def _cell_values(grid: PageGrid) -> list[list[str]]:
+    return [[cell.text if cell else "" for cell in row.cells] for row in grid.rows]
+
+
+def render_xlsx(grids: Iterable[PageGrid]) -> tuple[bytes, int]:
+    """An XLSX workbook with one worksheet per page; returns ``(bytes, pages_written)``."""
+    # Write-only mode streams rows to disk-backed XML instead of holding a cell tree per sheet.
+    workbook = Workbook(write_only=True)
+    pages = 0
+    for grid in grids:
+        pages += 1
+        sheet = workbook.create_sheet(title=f"Page {grid.index + 1}")
+        for row in grid.rows:
+            sheet.append([_xlsx_cell(sheet, cell) for cell in row.cells])
+    if pages == 0:
+        workbook.create_sheet(title="Sheet1")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), pages
+
+
+def _xlsx_cell(sheet: Any, box: Optional[TextBox]) -> Any:
+    if box is None:
+        return None
+    parsed = parse_number(box.text)
+    if parsed is None:
+        return WriteOnlyCell(sheet, value=_xlsx_safe(box.text))
+    cell = WriteOnlyCell(sheet, value=parsed[0])
+    cell.number_format = parsed[1]
+    return cell
+
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xlsx_safe(text: str) -> str:
+    # Control characters are illegal in XLSX XML (openpyxl raises); PDFs do contain them.
+    return _ILLEGAL_XML.sub("", text)
+
+
+def render_csv(grids: Iterable[PageGrid]) -> tuple[bytes, int]:
+    """All pages' rows in one CSV, every field quoted, rows padded to the widest row."""
+    rows: list[list[str]] = []
+    pages = 0
+    for grid in grids:
+        pages += 1
+        rows.extend(_cell_values(grid))
+    width = max((len(row) for row in rows), default=0)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(row + [""] * (width - len(row)))
+    return buffer.getvalue().encode("utf-8"), pages
+
+
+def _attributes(box: TextBox) -> list[tuple[str, str]]:
+    attributes: list[tuple[str, str]] = []
+    if box.font_name:
+        attributes.append(("fontName", box.font_name))
+    if box.font_size:
+        attributes.append(("fontSize", f"{box.font_size:.1f}"))
+    if box.bold:
+        attributes.append(("fontStyle", "Bold"))
+    attributes += [
+        ("x", f"{box.x:.2f}"),
+        ("y", f"{box.y:.2f}"),
+        ("width", f"{box.width:.2f}"),
+        ("height", f"{box.height:.2f}"),
+    ]
+    return attributes
+
+
+def render_xml(grids: Iterable[PageGrid]) -> tuple[bytes, int]:
+    """PDF.co's XML: pages of rows of non-empty columns, each holding a positioned ``text``."""
+    parts = ['<?xml version="1.0" encoding="utf-8"?>\n<document>\n']
+    pages = 0
+    for grid in grids:
+        pages += 1
+        parts.append(f'<page index="{grid.index}">\n')
+        for row in grid.rows:
+            parts.append("<row>\n")
+            for box in row.cells:
+                if box is None:
+                    continue
+                attrs = "".join(f" {name}={quoteattr(value)}" for name, value in _attributes(box))
+                text = escape(_xlsx_safe(box.text))
+                parts.append(f"<column>\n<text{attrs}>{text}</text>\n</column>\n")
+            parts.append("</row>\n")
+        parts.append("</page>\n")
+    parts.append("</document>\n")
+    return "".join(parts).encode("utf-8"), pages
+
+
+def _one_or_many(items: Sequence[Any]) -> Any:
+    # Json.NET's XML conversion: one child element → object, several → array.
+    return items[0] if len(items) == 1 else list(items)
+
+
+def render_json(grids: Iterable[PageGrid]) -> tuple[bytes, int]:
+    """The XML shape as Json.NET serialises it (PDF.co's ``json``/``json2`` output)."""
+    pages: list[dict[str, Any]] = []
+    for grid in grids:
+        rows: list[dict[str, Any]] = []
+        for row in grid.rows:
+            columns = [
+                {"text": {**{f"@{k}": v for k, v in _attributes(box)}, "#text": box.text}}
+                for box in row.cells
+                if box is not None
+            ]
+            rows.append({"column": _one_or_many(columns)} if columns else {})
+        page: dict[str, Any] = {"@index": str(grid.index)}
+        if rows:
+            page["row"] = _one_or_many(rows)
+        pages.append(page)
+    document: dict[str, Any] = {"document": {"page": _one_or_many(pages)} if pages else None}
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    return body.encode("utf-8"), len(pages)
+
+
+def render_html(grids: Iterable[PageGrid]) -> tuple[bytes, int]:
+    """A plain HTML document with one ``<table>`` per page; every value is escaped."""
+    parts = [
+        '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8"/>\n'
+        "<title>Converted PDF</title>\n</head>\n<body>\n"
+    ]
+    pages = 0
+    for grid in grids:
+        pages += 1
+        width = max((len(row.cells) for row in grid.rows), default=1)
+        parts.append(f'<table class="page" data-page-index="{grid.index}">\n')
+        for row in grid.rows:
+            cells = "".join(f"<td>{html.escape(value)}</td>" for value in _row_values(row.cells))
+            span = width - len(row.cells)
+            filler = f'<td colspan="{span}"></td>' if span > 0 else ""
+            parts.append(f"<tr>{cells}{filler}</tr>\n")
+        parts.append("</table>\n")
+    parts.append("</body>\n</html>\n")
+    return "".join(parts).encode("utf-8"), pages
+
+
+def _row_values(cells: Sequence[Optional[TextBox]]) -> list[str]:
+    return [_xlsx_safe(cell.text) if cell else "" for cell in cells]
+
+
+def render_text(pages_text: Iterable[str]) -> tuple[bytes, int]:
+    """Pages' text joined with form feeds; lines end with CRLF, as PDF.co's text output does."""
+    texts = list(pages_text)
+    body = "\f".join(text.replace("\n", "\r\n") for text in texts)
+    return body.encode("utf-8"), len(texts)
