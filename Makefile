@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: check lint typecheck test venv clean matrix
+.PHONY: check lint typecheck test venv clean matrix demo
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,18 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# The main job: the bundled sample PDF to XLSX through the in-process emulator. Its own venv holds
+# only what a user installs (`pdfco-client[emulator]`), not the dev tools.
+DEMO_VENV ?= .venv-demo
+$(DEMO_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DEMO_VENV)/bin/python -m pip install --quiet -e '.[emulator]'
+	touch $@
+
+demo: $(DEMO_VENV)/.installed
+	$(DEMO_VENV)/bin/python -m pdfco_client.emulator.demo --output quarterly-report.xlsx
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
