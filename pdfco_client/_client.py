@@ -16,8 +16,10 @@ from pydantic import ValidationError
 from ._atomic import atomic_write, check_destination
 from ._config import DEFAULT_CHUNK_SIZE, DEFAULT_POLL_BACKOFF, Timeout, resolve_settings
 from ._exceptions import (
+    APIConnectionError,
     InputValidationError,
     JobFailedError,
+    JobTimeoutError,
     MalformedResponseError,
     PdfCoError,
 )
@@ -249,7 +251,7 @@ class PdfCoClient:
                 "name": presigned.name or prepared.name,
                 "size": prepared.size,
                 "remainingCredits": presigned.remaining_credits,
-                "credits": body.get("credits"),
+                "credits": presigned.credits,
             }
         )
 
@@ -272,8 +274,11 @@ class PdfCoClient:
         """Delete an uploaded or generated temporary file. Calls ``POST /v1/file/delete``."""
         if not _is_url(url):
             raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
-        self._transport.api_call(
-            "POST", "file/delete", json_body={"url": url}, deadline=self._deadline(timeout)
+        self._delete(url, self._deadline(timeout))
+
+    def _delete(self, url: str, deadline: Deadline) -> dict[str, Any]:
+        return self._transport.api_call(
+            "POST", "file/delete", json_body={"url": url}, deadline=deadline
         )
 
     def download(
@@ -407,6 +412,7 @@ class PdfCoClient:
         extra_params: Optional[Mapping[str, Any]] = None,
         resend_on_unknown_outcome: bool = False,
         timeout: Optional[float] = None,
+        _deadline: Optional[Deadline] = None,
     ) -> ConversionJob:
         """Start converting the PDF at ``url`` as a background job (``async=true``).
 
@@ -460,7 +466,7 @@ class PdfCoClient:
             "POST",
             f"pdf/convert/to/{fmt.value}",
             json_body=payload,
-            deadline=self._deadline(timeout),
+            deadline=_deadline or self._deadline(timeout),
             idempotent=False,
             resend_on_unknown_outcome=resend_on_unknown_outcome,
         )
@@ -480,7 +486,11 @@ class PdfCoClient:
 
     def _check(self, job_id: str, force: bool, deadline: Deadline) -> JobStatus:
         body = self._transport.api_call(
-            "POST", "job/check", json_body={"jobid": job_id, "force": force}, deadline=deadline
+            "POST",
+            "job/check",
+            json_body={"jobid": job_id, "force": force},
+            deadline=deadline,
+            job_status_body=True,
         )
         status: JobStatus = _model(JobStatus, body, "job/check")
         return status
@@ -511,7 +521,14 @@ class PdfCoClient:
             nonlocal checks, credits
             force = checks % FORCED_CHECK_EVERY == 0
             checks += 1
-            status = self._check(job_id, force, deadline)
+            try:
+                status = self._check(job_id, force, deadline)
+            except APIConnectionError as exc:
+                if deadline.expired():
+                    # The deadline ran out inside the check's own retries: what the caller
+                    # needs is the job id to resume with, not the last network hiccup.
+                    raise JobTimeoutError(job_id, deadline.elapsed()) from exc
+                raise
             credits += status.credits or 0
             if status.status is not last_state[0]:
                 logger.info(
@@ -537,7 +554,12 @@ class PdfCoClient:
             message = status.message
             if status.status is JobState.UNKNOWN and not message:
                 message = "PDF.co does not know this job id"
-            raise JobFailedError(job_id, status.status_text or status.status.value, message)
+            raise JobFailedError(
+                job_id,
+                status.status_text or status.status.value,
+                message,
+                error_code=status.error_code,
+            )
         return status, credits
 
     # -- one-call conversions -----------------------------------------------------------------
@@ -589,6 +611,7 @@ class PdfCoClient:
                     parameter="source",
                 )
         uploaded = None
+        remaining: Any = None
         try:
             if prepared is not None:
                 uploaded = self._upload_prepared(prepared, None, deadline)
@@ -607,7 +630,7 @@ class PdfCoClient:
                 expiration=expiration,
                 profiles=profiles,
                 resend_on_unknown_outcome=resend_on_unknown_outcome,
-                timeout=deadline.remaining(),
+                _deadline=deadline,
             )
             spent += job.credits or 0
             wait_deadline = (
@@ -617,6 +640,7 @@ class PdfCoClient:
                 job.job_id, wait_deadline, first_delay=self._settings.poll_interval
             )
             spent += check_credits
+            remaining = status.remaining_credits
             result_url = status.url or job.url
             if not result_url:
                 raise MalformedResponseError(
@@ -630,24 +654,27 @@ class PdfCoClient:
             if prepared is not None:
                 prepared.cleanup()
             if uploaded is not None and not keep_input:
-                self._delete_quietly(uploaded.url)
+                deleted = self._delete_quietly(uploaded.url)
+                spent += _int_or_zero(deleted.get("credits"))
+                remaining = deleted.get("remainingCredits", remaining)
         return ConversionResult(
             output_path=destination,
             url=result_url,
             job_id=job.job_id,
             page_count=status.page_count if status.page_count is not None else job.page_count,
             credits=spent,
-            remaining_credits=status.remaining_credits,
+            remaining_credits=_int_or_none(remaining),
             duration=self._transport.clock() - started,
             output_format=fmt,
         )
 
-    def _delete_quietly(self, url: str) -> None:
+    def _delete_quietly(self, url: str) -> dict[str, Any]:
         # Cleanup must not hide the conversion's own outcome, so its failure is only logged.
         try:
-            self.delete_file(url, timeout=CLEANUP_TIMEOUT)
+            return self._delete(url, self._deadline(CLEANUP_TIMEOUT))
         except PdfCoError as exc:
             logger.warning("could not delete uploaded input %s: %s", redact_url(url), exc)
+            return {}
 
     def convert_pdf_to_xlsx(
         self,
@@ -724,3 +751,14 @@ def _check_job_id(job_id: str) -> str:
     if not isinstance(job_id, str) or not _JOB_ID.match(job_id.strip()):
         raise InputValidationError(f"not a PDF.co job id: {job_id!r}", parameter="job_id")
     return job_id.strip()
+
+
+def _int_or_none(value: Any) -> Optional[int]:
+    try:
+        return None if value is None or isinstance(value, bool) else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _int_or_zero(value: Any) -> int:
+    return _int_or_none(value) or 0

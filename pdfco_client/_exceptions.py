@@ -188,13 +188,23 @@ class MalformedResponseError(APIError):
 class JobFailedError(PdfCoError):
     """A background job ended ``failed``, ``aborted`` or ``unknown``."""
 
-    def __init__(self, job_id: str, status: str, message: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        job_id: str,
+        status: str,
+        message: Optional[str] = None,
+        *,
+        error_code: Optional[int] = None,
+    ) -> None:
         detail = f": {message}" if message else ""
-        super().__init__(f"job {job_id} ended {status}{detail}")
+        code = f" (error code {error_code})" if error_code is not None else ""
+        super().__init__(f"job {job_id} ended {status}{detail}{code}")
         self.job_id = job_id
         #: The job's final state as PDF.co reported it.
         self.status = status
         self.message = message
+        #: PDF.co's error code for the failure when it gave one (441: wrong password, ...).
+        self.error_code = error_code
 
 
 class JobTimeoutError(PdfCoError):

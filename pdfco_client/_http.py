@@ -153,8 +153,12 @@ class Transport:
         deadline: Deadline,
         idempotent: bool = True,
         resend_on_unknown_outcome: bool = False,
+        job_status_body: bool = False,
     ) -> dict[str, Any]:
         """Call ``{base_url}/{path}`` with the API key and return the JSON body.
+
+        ``job_status_body``: the answer describes a job, whose ``error: true`` reports that the
+        *job* failed (``status: "failed"``), not that the call did.
 
         A request that costs credits and is not idempotent (``idempotent=False``) is re-sent only
         when the server certainly did not act on it, unless ``resend_on_unknown_outcome``.
@@ -176,7 +180,7 @@ class Transport:
         )
         try:
             result: dict[str, Any] = policy(
-                self._api_attempt, method, url, params, json_body, deadline
+                self._api_attempt, method, url, params, json_body, deadline, job_status_body
             )
         except PdfCoError as error:
             if not idempotent and not resend_on_unknown_outcome and self._outcome_unknown(error):
@@ -201,13 +205,16 @@ class Transport:
         params: Optional[Mapping[str, Any]],
         json_body: Optional[Mapping[str, Any]],
         deadline: Deadline,
+        job_status_body: bool,
     ) -> dict[str, Any]:
         with self._send(
             method, url, deadline=deadline, params=params, json=json_body, allow_redirects=False
         ) as response:
-            return self._read_api_body(response)
+            return self._read_api_body(response, job_status_body)
 
-    def _read_api_body(self, response: requests.Response) -> dict[str, Any]:
+    def _read_api_body(
+        self, response: requests.Response, job_status_body: bool = False
+    ) -> dict[str, Any]:
         where = redact_url(response.url or "")
         try:
             text = response.content
@@ -231,7 +238,8 @@ class Transport:
             )
         body_dict: dict[str, Any] = body or {}
         body_status = _body_status(body_dict)
-        failed_in_body = _flag(body_dict.get("error")) or (
+        describes_job = job_status_body and isinstance(body_dict.get("status"), str)
+        failed_in_body = (_flag(body_dict.get("error")) and not describes_job) or (
             body_status is not None and body_status >= 400
         )
         if response.status_code >= 400 or failed_in_body:
@@ -305,7 +313,7 @@ class Transport:
             yield StreamedBody(self, response, deadline)
 
     def _raise_for_storage(self, response: requests.Response, action: str) -> None:
-        if response.status_code < 400:
+        if response.status_code < 300:
             return
         where = redact_url(response.url or "")
         try:
@@ -357,11 +365,16 @@ class Transport:
         connect = deadline.cap(self._settings.connect_timeout)
         read = deadline.cap(self._settings.read_timeout)
         started = self.clock()
+        final_headers = self._headers_for(url, headers)
+        if final_headers.get(API_KEY_HEADER) is not None:
+            # requests strips Authorization on a cross-host redirect, but not x-api-key: a
+            # request that carries the key never follows one.
+            kwargs["allow_redirects"] = False
         try:
             response = self.session.request(
                 method,
                 url,
-                headers=self._headers_for(url, headers),
+                headers=final_headers,
                 timeout=(connect, read),
                 **kwargs,
             )

@@ -42,10 +42,12 @@ def redact_url(url: str) -> str:
     """
     try:
         parts = urlsplit(url)
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"  # an IPv6 literal keeps its brackets
+        if parts.port is not None:
+            host = f"{host}:{parts.port}"
     except ValueError:
         return "<unparseable URL>"
-    host = parts.hostname or ""
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
     redacted = urlunsplit((parts.scheme, host, parts.path, "", ""))
     return f"{redacted}?…" if parts.query else redacted

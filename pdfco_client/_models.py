@@ -101,6 +101,7 @@ class PresignedUpload(PdfCoModel):
     url: str
     """Where the uploaded file will be readable; pass it to conversions."""
     name: Optional[str] = None
+    credits: Optional[int] = None
     remaining_credits: Optional[int] = None
 
 

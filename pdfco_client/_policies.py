@@ -178,7 +178,8 @@ def poll_policy(
         return not status.status.is_terminal
 
     return Retrying(
-        stop=stop_at_deadline(deadline),
+        # A check sent at the deadline could not be answered in time: stop before sleeping to it.
+        stop=stop_at_deadline(deadline, after_sleep=True),
         wait=wait_backoff(initial=interval, maximum=max_interval, base=backoff, deadline=deadline),
         retry=retry_if_result(still_working),
         sleep=sleep,

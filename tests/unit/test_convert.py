@@ -1,0 +1,331 @@
+"""Conversions, step by step and in one call, on the stateful fake of PDF.co."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import responses
+
+from pdfco_client import (
+    APITimeoutError,
+    ConversionResult,
+    InputValidationError,
+    JobFailedError,
+    JobState,
+    JobTimeoutError,
+    OutputFormat,
+    PdfCoClient,
+)
+from tests.unit.fake_api import (
+    PDF_BYTES,
+    PRICES,
+    STORAGE_HOST,
+    ClientFactory,
+    FakeClock,
+    FakePdfCo,
+    LogCapture,
+    Seen,
+)
+
+
+@pytest.fixture
+def pdf_path(tmp_path: Path) -> Path:
+    path = tmp_path / "invoice.pdf"
+    path.write_bytes(PDF_BYTES)
+    return path
+
+
+def convert_body(fake: FakePdfCo) -> dict[str, Any]:
+    [seen] = [seen for seen in fake.seen if "/pdf/convert/to/" in seen.path]
+    return seen.json()
+
+
+def test_upload_start_wait_download_step_by_step(
+    client: PdfCoClient, fake: FakePdfCo, pdf_path: Path, tmp_path: Path
+) -> None:
+    uploaded = client.upload(pdf_path)
+    job = client.start_conversion(uploaded.url, "xlsx", pages="0-", name="out.xlsx")
+    assert job.url is not None
+    assert job.page_count == 3
+    assert job.credits == PRICES["convert"]
+    status = client.wait_for_job(job.job_id)
+    assert status.status is JobState.SUCCESS
+    assert status.url is not None
+    target = client.download(status.url, tmp_path / "out.xlsx")
+    assert target.read_bytes() == b"converted to xlsx:" + PDF_BYTES
+    assert convert_body(fake) == {
+        "url": uploaded.url,
+        "async": True,
+        "pages": "0-",
+        "name": "out.xlsx",
+    }
+
+
+def test_convert_pdf_to_xlsx_end_to_end(
+    client: PdfCoClient, fake: FakePdfCo, clock: FakeClock, pdf_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "out" / "invoice.xlsx"
+    result = client.convert_pdf_to_xlsx(pdf_path, output=target)
+    assert target.read_bytes() == b"converted to xlsx:" + PDF_BYTES
+    assert [p.split("/")[-1] if "/v1/" not in p else p for p in fake.paths()] == [
+        "GET /v1/file/upload/get-presigned-url",
+        "invoice.pdf",
+        "POST /v1/pdf/convert/to/xlsx",
+        "POST /v1/job/check",
+        "POST /v1/job/check",
+        "POST /v1/job/check",
+        "result.xlsx",
+        "POST /v1/file/delete",
+    ]
+    assert list(fake.storage) == [f"/{result.job_id}/result.xlsx"]  # the input was deleted
+    checks = 3
+    assert isinstance(result, ConversionResult)
+    assert result.output_path == target
+    assert result.url.split("?")[0].endswith(f"/{result.job_id}/result.xlsx")
+    assert result.page_count == 3
+    spent = ["presign", "convert"] + ["check"] * checks + ["delete"]
+    assert result.credits == sum(PRICES[call] for call in spent)
+    assert result.remaining_credits == fake.balance == 1000 - result.credits
+    assert result.duration == pytest.approx(sum(clock.sleeps))
+    assert result.duration > 0
+    assert result.output_format is OutputFormat.XLSX
+    assert convert_body(fake)["async"] is True
+
+
+HELPERS: list[tuple[str, str, str]] = [
+    ("convert_pdf_to_xls", "xls", OutputFormat.XLS),
+    ("convert_pdf_to_csv", "csv", OutputFormat.CSV),
+    ("convert_pdf_to_json", "json2", OutputFormat.JSON2),
+    ("convert_pdf_to_text", "text", OutputFormat.TEXT),
+    ("convert_pdf_to_html", "html", OutputFormat.HTML),
+    ("convert_pdf_to_xml", "xml", OutputFormat.XML),
+    ("convert_pdf_to_xlsx", "xlsx", OutputFormat.XLSX),
+]
+
+
+@pytest.mark.parametrize(("method", "endpoint", "fmt"), HELPERS)
+def test_every_helper_hits_its_endpoint(
+    client: PdfCoClient, fake: FakePdfCo, pdf_path: Path, method: str, endpoint: str, fmt: str
+) -> None:
+    convert: Callable[..., ConversionResult] = getattr(client, method)
+    result = convert(pdf_path)
+    assert f"POST /v1/pdf/convert/to/{endpoint}" in fake.paths()
+    assert result.output_format is fmt
+    assert result.output_path is None
+    assert not any(s.method == "GET" and s.host == STORAGE_HOST for s in fake.seen)
+
+
+@pytest.mark.parametrize("to", ["json2", "JSON2", OutputFormat.JSON2, "text-simple"])
+def test_convert_takes_a_format_name_or_enum(
+    client: PdfCoClient, fake: FakePdfCo, pdf_path: Path, to: Any
+) -> None:
+    result = client.convert(pdf_path, to)
+    assert fake.paths()[2] == f"POST /v1/pdf/convert/to/{result.output_format.value}"
+
+
+def test_a_url_source_is_neither_uploaded_nor_deleted(
+    client: PdfCoClient, fake: FakePdfCo, tmp_path: Path
+) -> None:
+    source = "https://example.com/reports/q3.pdf"
+    result = client.convert_pdf_to_csv(source, output=tmp_path / "q3.csv")
+    assert convert_body(fake)["url"] == source
+    assert not any("upload" in p or "delete" in p or p.startswith("PUT") for p in fake.paths())
+    assert result.credits == PRICES["convert"] + 3 * PRICES["check"]
+
+
+def test_keep_input_keeps_the_upload(client: PdfCoClient, fake: FakePdfCo, pdf_path: Path) -> None:
+    client.convert_pdf_to_xlsx(pdf_path, keep_input=True)
+    assert "POST /v1/file/delete" not in fake.paths()
+    assert any(path.endswith("/invoice.pdf") for path in fake.storage)
+
+
+@pytest.mark.parametrize("outcome", ["failed", "aborted"])
+def test_the_input_is_deleted_even_when_the_job_fails(
+    client: PdfCoClient, mock_http: responses.RequestsMock, pdf_path: Path, outcome: str
+) -> None:
+    fake = FakePdfCo(mock_http, outcome=outcome)
+    with pytest.raises(JobFailedError) as caught:
+        client.convert_pdf_to_xlsx(pdf_path)
+    assert caught.value.status == outcome
+    assert fake.paths()[-1] == "POST /v1/file/delete"
+    assert fake.storage == {}
+
+
+def test_options_are_sent_as_pdfco_names_them(
+    client: PdfCoClient, fake: FakePdfCo, pdf_path: Path
+) -> None:
+    profiles = {"profiles": [{"profile1": {"PageToWorksheet": False}}]}
+    client.convert_pdf_to_xlsx(
+        pdf_path,
+        pages=" 0,2-5,7- ",
+        password="pdf-secret",
+        name="named.xlsx",
+        lang="eng+deu",
+        rect="51.8 114.8 235.5 204.0",
+        line_grouping="1",
+        unwrap=True,
+        expiration=120,
+        profiles=profiles,
+    )
+    body = convert_body(fake)
+    assert body.pop("url").split("?")[0].endswith("/invoice.pdf")
+    assert body == {
+        "async": True,
+        "pages": "0,2-5,7-",
+        "password": "pdf-secret",
+        "name": "named.xlsx",
+        "lang": "eng+deu",
+        "rect": "51.8 114.8 235.5 204.0",
+        "lineGrouping": "1",
+        "unwrap": True,
+        "expiration": 120,
+        "profiles": json.dumps(profiles),
+    }
+
+
+def test_start_conversion_passes_extra_params_and_callback(
+    client: PdfCoClient, fake: FakePdfCo
+) -> None:
+    client.start_conversion(
+        "https://example.com/a.pdf",
+        "csv",
+        inline=True,
+        callback="https://hooks.example.com/done",
+        profiles='{"x": 1}',
+        extra_params={"worksheetIndex": 2},
+    )
+    body = convert_body(fake)
+    assert body["inline"] is True
+    assert body["callback"] == "https://hooks.example.com/done"
+    assert (body["profiles"], body["worksheetIndex"]) == ('{"x": 1}', 2)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"source": "missing.pdf"},
+        {"source": b"hello, not a pdf"},
+        {"pages": "0,,2"},
+        {"pages": "a-b"},
+        {"pages": "5-2"},
+        {"pages": "-1"},
+        {"pages": ""},
+        {"to": "docx"},
+        {"output": "DIRECTORY"},
+        {"output": "EXISTING", "overwrite": False},
+        {"timeout": 0},
+        {"timeout": -3.0},
+    ],
+    ids=str,
+)
+def test_bad_arguments_are_refused_before_any_request(
+    client: PdfCoClient,
+    mock_http: responses.RequestsMock,
+    pdf_path: Path,
+    tmp_path: Path,
+    arguments: dict[str, Any],
+) -> None:
+    existing = tmp_path / "existing.xlsx"
+    existing.write_bytes(b"old")
+    options: dict[str, Any] = {"source": pdf_path, "to": "xlsx", **arguments}
+    output = {"DIRECTORY": tmp_path, "EXISTING": existing}.get(options.get("output", ""))
+    if output is not None:
+        options["output"] = output
+    source = options.pop("source")
+    if source == "missing.pdf":
+        source = tmp_path / "missing.pdf"
+    with pytest.raises(InputValidationError):
+        client.convert(source, options.pop("to"), **options)
+    assert len(mock_http.calls) == 0
+    assert existing.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing.xlsx", "invoice.pdf"]
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"to": "xlsx", "inline": True},
+        {"to": "xls", "inline": True},
+        {"to": "csv", "expiration": 0},
+        {"to": "csv", "expiration": True},
+        {"to": "csv", "callback": "ftp://hooks"},
+        {"to": "csv", "pages": "1-x"},
+        {"to": "pdf"},
+    ],
+    ids=str,
+)
+def test_start_conversion_refuses_bad_options_before_any_request(
+    client: PdfCoClient, mock_http: responses.RequestsMock, arguments: dict[str, Any]
+) -> None:
+    with pytest.raises(InputValidationError):
+        client.start_conversion("https://example.com/a.pdf", **arguments)
+    with pytest.raises(InputValidationError):
+        client.start_conversion("not a url", "csv")
+    assert len(mock_http.calls) == 0
+
+
+def test_timeout_bounds_the_whole_call(
+    make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock, pdf_path: Path
+) -> None:
+    started: list[tuple[str, float]] = []
+
+    def latency(seen: Seen) -> None:
+        started.append((seen.path, clock.now))
+        clock.advance(1.0)
+
+    fake = FakePdfCo(mock_http, working_checks=10_000, on_request=latency)
+    client = make_client(poll_interval=1.0, max_poll_interval=3.0)
+    with pytest.raises(JobTimeoutError):
+        client.convert_pdf_to_xlsx(pdf_path, timeout=20.0)
+    work = [(path, at) for path, at in started if not path.endswith("/file/delete")]
+    assert len(work) > 5
+    assert all(at < 20.0 for _, at in work)
+    assert sum(clock.sleeps) + len(work) <= 20.0
+    assert fake.storage == {}  # the input was still cleaned up
+
+
+def test_a_timeout_used_up_by_the_upload_is_a_timeout_error(
+    make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock, pdf_path: Path
+) -> None:
+    fake = FakePdfCo(mock_http, on_request=lambda seen: clock.advance(1.0))
+    with pytest.raises(APITimeoutError):
+        make_client().convert_pdf_to_xlsx(pdf_path, timeout=2.0)
+    assert "POST /v1/pdf/convert/to/xlsx" not in fake.paths()
+    assert fake.storage == {}
+
+
+def test_the_download_shares_the_deadline(
+    make_client: ClientFactory,
+    mock_http: responses.RequestsMock,
+    clock: FakeClock,
+    pdf_path: Path,
+    tmp_path: Path,
+) -> None:
+    def slow_storage_get(seen: Seen) -> None:
+        clock.advance(50.0 if seen.method == "GET" and seen.host == STORAGE_HOST else 0.0)
+
+    FakePdfCo(mock_http, on_request=slow_storage_get)
+    with pytest.raises(APITimeoutError):
+        make_client().convert_pdf_to_xlsx(pdf_path, output=tmp_path / "o.xlsx", timeout=30.0)
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_a_failed_delete_does_not_mask_the_result(
+    client: PdfCoClient, fake: FakePdfCo, pdf_path: Path, tmp_path: Path, logs: LogCapture
+) -> None:
+    fake.fail_next("POST", "/file/delete", (500, {}, "oops"), times=100)
+    result = client.convert_pdf_to_xlsx(pdf_path, output=tmp_path / "out.xlsx")
+    assert result.output_path is not None
+    assert result.output_path.exists()
+    assert any("could not delete" in message for message in logs.messages)
+
+
+def test_the_result_can_be_fetched_without_output(
+    client: PdfCoClient, fake: FakePdfCo, pdf_path: Path
+) -> None:
+    result = client.convert_pdf_to_json(pdf_path)
+    assert result.output_path is None
+    assert client.download_bytes(result.url) == b"converted to json2:" + PDF_BYTES
