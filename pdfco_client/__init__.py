@@ -5,6 +5,7 @@
 ...     result = client.convert_pdf_to_xlsx("report.pdf", output="report.xlsx")
 """
 
+from ._batch import BatchResult
 from ._client import ConversionOptions, PdfCoClient
 from ._config import (
     DEFAULT_BASE_URL,
@@ -18,6 +19,7 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     ConfigurationError,
+    ConversionCancelledError,
     IncompleteDownloadError,
     InputValidationError,
     InsufficientCreditsError,
@@ -42,6 +44,15 @@ from ._models import (
     PdfInfo,
     UploadedFile,
 )
+from ._progress import (
+    DownloadProgress,
+    JobStarted,
+    JobStateChanged,
+    ProgressCallback,
+    ProgressEvent,
+    RetryScheduled,
+    UploadProgress,
+)
 from ._version import __version__
 
 __all__ = [
@@ -53,17 +64,22 @@ __all__ = [
     "APIError",
     "APITimeoutError",
     "AuthenticationError",
+    "BatchResult",
     "ConfigurationError",
+    "ConversionCancelledError",
     "ConversionJob",
     "ConversionOptions",
     "ConversionResult",
+    "DownloadProgress",
     "IncompleteDownloadError",
     "InputValidationError",
     "InsufficientCreditsError",
     "InvalidInputError",
     "InvalidPasswordError",
     "JobFailedError",
+    "JobStarted",
     "JobState",
+    "JobStateChanged",
     "JobStatus",
     "JobTimeoutError",
     "MalformedResponseError",
@@ -74,8 +90,12 @@ __all__ = [
     "PdfCoError",
     "PdfInfo",
     "ProcessingTimeoutError",
+    "ProgressCallback",
+    "ProgressEvent",
     "RateLimitError",
+    "RetryScheduled",
     "ServerError",
+    "UploadProgress",
     "UploadedFile",
     "__version__",
 ]

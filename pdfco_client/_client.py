@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Generator, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, TypedDict, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypedDict, Union
 from urllib.parse import urlsplit
 
 import requests
 from pydantic import ValidationError
 
 from ._atomic import atomic_write, check_destination
+from ._batch import BatchResult, OutputPlanner, run_batch
 from ._config import DEFAULT_CHUNK_SIZE, DEFAULT_POLL_BACKOFF, Timeout, resolve_settings
 from ._exceptions import (
     APIConnectionError,
+    ConfigurationError,
+    ConversionCancelledError,
     InputValidationError,
     JobFailedError,
     JobTimeoutError,
@@ -35,9 +40,19 @@ from ._models import (
     PresignedUpload,
     UploadedFile,
 )
+from ._pacing import RequestGate
 from ._pages import PageRangeSyntaxError, parse_page_range
 from ._policies import Clock, Deadline, Sleep, poll_policy, retry_policy
-from ._sources import Source, prepare_source
+from ._progress import (
+    ByteCounter,
+    DownloadProgress,
+    JobStarted,
+    JobStateChanged,
+    ProgressCallback,
+    ProgressEvent,
+    UploadProgress,
+)
+from ._sources import BlockReader, PreparedSource, Source, prepare_source
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -54,9 +69,6 @@ _JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 Format = Union[OutputFormat, str]
 Output = Union[str, "os.PathLike[str]"]
-
-if TYPE_CHECKING:
-    import os
 
 
 class ConversionOptions(TypedDict, total=False):
@@ -130,10 +142,19 @@ class PdfCoClient:
     - ``poll_interval``, ``max_poll_interval``: the first and the longest wait between job checks.
     - ``session``: a ``requests.Session`` to send with, instead of the client's own (it is then
       the caller's to close).
+    - ``requests_per_second``: space the client's API calls evenly, across all its threads
+      (PDF.co allows 2/s on free plans, 10/s on paid ones). ``None`` paces nothing and relies on
+      429 handling; either way a 429 holds back every thread of the client for the retry delay.
+    - ``on_progress``: called with typed events: ``UploadProgress`` and ``DownloadProgress``
+      (bytes, throttled), ``JobStarted``, ``JobStateChanged`` and ``RetryScheduled``. It runs
+      on the thread doing the work; an exception it raises aborts that operation (nothing
+      partial is kept).
     - ``sleep``, ``clock``: replace ``time.sleep`` and ``time.monotonic`` (tests).
 
     ``PDFCO_LOG=debug`` logs one line per request, retry and job state change to stderr.
-    The client is safe to share between threads.
+
+    The client is safe to share between threads: its settings never change after construction,
+    and its connection pool (sized by ``DEFAULT_POOL_SIZE``) serves threads concurrently.
     """
 
     def __init__(
@@ -148,6 +169,8 @@ class PdfCoClient:
         poll_interval: Optional[float] = None,
         max_poll_interval: Optional[float] = None,
         session: Optional[requests.Session] = None,
+        requests_per_second: Optional[float] = None,
+        on_progress: Optional[ProgressCallback] = None,
         sleep: Sleep = time.sleep,
         clock: Clock = time.monotonic,
     ) -> None:
@@ -161,10 +184,24 @@ class PdfCoClient:
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
         )
+        if requests_per_second is not None and (
+            isinstance(requests_per_second, bool)
+            or not isinstance(requests_per_second, (int, float))
+            or not 0 < requests_per_second < float("inf")
+        ):
+            raise ConfigurationError(
+                f"requests_per_second must be a positive number, not {requests_per_second!r}"
+            )
         configure_from_env()
         self._owns_session = session is None
+        self._on_progress = on_progress
         self._transport = Transport(
-            self._settings, session or build_session(), sleep=sleep, clock=clock
+            self._settings,
+            session or build_session(),
+            sleep=sleep,
+            clock=clock,
+            gate=RequestGate(requests_per_second, clock=clock, sleep=sleep),
+            on_progress=on_progress,
         )
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -188,7 +225,13 @@ class PdfCoClient:
     def __repr__(self) -> str:
         return f"PdfCoClient(base_url={self._settings.base_url!r})"
 
-    def _deadline(self, timeout: Optional[float]) -> Deadline:
+    def _emit(self, event: ProgressEvent) -> None:
+        if self._on_progress is not None:
+            self._on_progress(event)
+
+    def _deadline(
+        self, timeout: Optional[float], cancel: Optional[threading.Event] = None
+    ) -> Deadline:
         if timeout is not None and (
             isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
         ):
@@ -196,7 +239,7 @@ class PdfCoClient:
                 f"timeout must be a positive number of seconds, not {timeout!r}",
                 parameter="timeout",
             )
-        return Deadline(self._transport.clock, timeout)
+        return Deadline(self._transport.clock, timeout, cancel=cancel)
 
     # -- files --------------------------------------------------------------------------------
 
@@ -221,7 +264,7 @@ class PdfCoClient:
             prepared.cleanup()
 
     def _upload_prepared(
-        self, prepared: Any, content_type: Optional[str], deadline: Deadline
+        self, prepared: PreparedSource, content_type: Optional[str], deadline: Deadline
     ) -> UploadedFile:
         mime = content_type or prepared.content_type
         body = self._transport.api_call(
@@ -237,14 +280,31 @@ class PdfCoClient:
             prepared.size,
             redact_url(presigned.presigned_url),
         )
+        counters: list[ByteCounter] = []
+
+        def open_body() -> BlockReader:
+            # A fresh count for each attempt: a retried upload starts again from byte 0.
+            counter = ByteCounter(self._upload_emitter(prepared), self._transport.clock)
+            counters.append(counter)
+            reader = prepared.open()
+
+            def on_read(size: int) -> None:
+                deadline.raise_if_cancelled()
+                counter.add(size)
+
+            reader.on_read = on_read
+            return reader
+
         self._transport.put_to_storage(
             presigned.presigned_url,
-            prepared.open,
+            open_body,
             size=prepared.size,
             content_type=mime,
             deadline=deadline,
             rewindable=prepared.rewindable,
         )
+        if counters:
+            counters[-1].finish()
         return UploadedFile.model_validate(
             {
                 "url": presigned.url,
@@ -254,6 +314,16 @@ class PdfCoClient:
                 "credits": presigned.credits,
             }
         )
+
+    def _upload_emitter(self, prepared: PreparedSource) -> Optional[Callable[[int, bool], None]]:
+        if self._on_progress is None:
+            return None
+        callback = self._on_progress
+
+        def emit(sent: int, done: bool) -> None:
+            callback(UploadProgress(name=prepared.name, sent=sent, total=prepared.size))
+
+        return emit
 
     def upload_from_url(
         self, url: str, *, name: Optional[str] = None, timeout: Optional[float] = None
@@ -316,13 +386,31 @@ class PdfCoClient:
                 self._transport.stream_from_storage(url, deadline=deadline) as body,
                 atomic_write(destination) as handle,
             ):
+                counter = ByteCounter(
+                    self._download_emitter(destination, body.content_length),
+                    self._transport.clock,
+                )
                 for chunk in body.chunks(DEFAULT_CHUNK_SIZE):
                     handle.write(chunk)
+                    counter.add(len(chunk))
+            counter.finish()
             return destination
 
         result: Path = self._retrying(deadline)(attempt)
         logger.info("downloaded %s to %s", redact_url(url), result)
         return result
+
+    def _download_emitter(
+        self, destination: Path, total: Optional[int]
+    ) -> Optional[Callable[[int, bool], None]]:
+        if self._on_progress is None:
+            return None
+        callback = self._on_progress
+
+        def emit(received: int, done: bool) -> None:
+            callback(DownloadProgress(destination=str(destination), received=received, total=total))
+
+        return emit
 
     def download_bytes(self, url: str, *, timeout: Optional[float] = None) -> bytes:
         """Download a (small) result into memory. Prefer :meth:`download` for big files."""
@@ -413,6 +501,7 @@ class PdfCoClient:
         resend_on_unknown_outcome: bool = False,
         timeout: Optional[float] = None,
         _deadline: Optional[Deadline] = None,
+        _source_label: Optional[str] = None,
     ) -> ConversionJob:
         """Start converting the PDF at ``url`` as a background job (``async=true``).
 
@@ -472,6 +561,7 @@ class PdfCoClient:
         )
         job: ConversionJob = _model(ConversionJob, body, f"pdf/convert/to/{fmt.value}")
         logger.info("started job %s (%s)", job.job_id, fmt.value)
+        self._emit(JobStarted(job_id=job.job_id, output_format=fmt.value, source=_source_label))
         return job
 
     def check_job(
@@ -515,7 +605,7 @@ class PdfCoClient:
         credits = 0
         last_state: list[Optional[JobState]] = [None]
         if first_delay > 0:
-            self._transport.sleep(deadline.cap(first_delay))
+            deadline.sleeper(self._transport.sleep)(deadline.cap(first_delay))
 
         def check() -> JobStatus:
             nonlocal checks, credits
@@ -539,6 +629,14 @@ class PdfCoClient:
                     checks,
                 )
                 last_state[0] = status.status
+                self._emit(
+                    JobStateChanged(
+                        job_id=job_id,
+                        state=status.status,
+                        elapsed=deadline.elapsed(),
+                        checks=checks,
+                    )
+                )
             return status
 
         policy = poll_policy(
@@ -583,6 +681,7 @@ class PdfCoClient:
         keep_input: bool = False,
         overwrite: bool = True,
         resend_on_unknown_outcome: bool = False,
+        _cancel: Optional[threading.Event] = None,
     ) -> ConversionResult:
         """Convert a PDF in one call: upload, start a job, wait for it, download the result.
 
@@ -597,9 +696,10 @@ class PdfCoClient:
         destination = None
         if output is not None:
             destination = check_destination(Path(output), overwrite=overwrite)
-        deadline = self._deadline(timeout)
+        deadline = self._deadline(timeout, _cancel)
         spent = 0
         prepared = None
+        label = _label_of(source)
         if _is_url(source):
             input_url = str(source)
         else:
@@ -612,6 +712,7 @@ class PdfCoClient:
                 )
         uploaded = None
         remaining: Any = None
+        job: Optional[ConversionJob] = None
         try:
             if prepared is not None:
                 uploaded = self._upload_prepared(prepared, None, deadline)
@@ -631,10 +732,13 @@ class PdfCoClient:
                 profiles=profiles,
                 resend_on_unknown_outcome=resend_on_unknown_outcome,
                 _deadline=deadline,
+                _source_label=label,
             )
             spent += job.credits or 0
             wait_deadline = (
-                deadline if timeout is not None else self._deadline(self._settings.job_timeout)
+                deadline
+                if timeout is not None
+                else self._deadline(self._settings.job_timeout, _cancel)
             )
             status, check_credits = self._wait(
                 job.job_id, wait_deadline, first_delay=self._settings.poll_interval
@@ -650,6 +754,10 @@ class PdfCoClient:
                 )
             if destination is not None:
                 self._download(result_url, destination, overwrite, deadline)
+        except ConversionCancelledError as exc:
+            if job is not None and exc.job_id is None:
+                raise ConversionCancelledError(job_id=job.job_id) from exc
+            raise
         finally:
             if prepared is not None:
                 prepared.cleanup()
@@ -667,6 +775,39 @@ class PdfCoClient:
             duration=self._transport.clock() - started,
             output_format=fmt,
         )
+
+    def convert_many(
+        self,
+        sources: Iterable[Union[Source, str]],
+        to: Format = OutputFormat.XLSX,
+        *,
+        output_dir: Output,
+        max_workers: int = 4,
+        **options: Unpack[ConversionOptions],
+    ) -> Generator[BatchResult, None, None]:
+        """Convert many sources concurrently, yielding one :class:`BatchResult` as each ends.
+
+        Runs :meth:`convert` for each source on a pool of ``max_workers`` threads, writing to
+        ``output_dir`` under the source's name with the format's extension; two sources never
+        get the same output path. A failing source yields its typed error and the batch goes on.
+        Results come in completion order. Stopping early (``break``, Ctrl-C) cancels running
+        conversions at their next step without writing partial files; jobs already started may
+        still finish at PDF.co (the client's ``on_progress`` reports their ids as they start).
+        Pair it with ``PdfCoClient(requests_per_second=...)`` to stay under the plan's limit.
+        """
+        fmt = _output_format(to)
+        planner = OutputPlanner(Path(output_dir), fmt)
+        if planner.output_dir.exists() and not planner.output_dir.is_dir():
+            raise InputValidationError(
+                f"output_dir is not a directory: {planner.output_dir}", parameter="output_dir"
+            )
+
+        def convert_one(
+            source: Union[Source, str], output: Path, cancel: threading.Event
+        ) -> ConversionResult:
+            return self.convert(source, fmt, output=output, _cancel=cancel, **options)
+
+        return run_batch(sources, convert_one, planner, max_workers=max_workers)
 
     def _delete_quietly(self, url: str) -> dict[str, Any]:
         # Cleanup must not hide the conversion's own outcome, so its failure is only logged.
@@ -762,3 +903,13 @@ def _int_or_none(value: Any) -> Optional[int]:
 
 def _int_or_zero(value: Any) -> int:
     return _int_or_none(value) or 0
+
+
+def _label_of(source: object) -> Optional[str]:
+    """How a source is named in progress events and batch results."""
+    if isinstance(source, str) and _is_url(source):
+        return redact_url(source)
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) else None

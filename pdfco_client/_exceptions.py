@@ -20,7 +20,8 @@
     │   ├── ServerError             5xx and 408
     │   └── MalformedResponseError  a body that is not the JSON PDF.co documents
     ├── JobFailedError              a background job ended failed, aborted or unknown
-    └── JobTimeoutError             a job did not finish before the deadline; resume with its id
+    ├── JobTimeoutError             a job did not finish before the deadline; resume with its id
+    └── ConversionCancelledError    a batch was stopped (Ctrl-C) before this conversion ended
 
 Errors are mapped from the HTTP status *and* from PDF.co's ``{"error": true, "status": N}`` body,
 which may arrive with HTTP 200 (see :func:`api_error_for`). Every error says whether a retry can
@@ -38,6 +39,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "ConfigurationError",
+    "ConversionCancelledError",
     "IncompleteDownloadError",
     "InputValidationError",
     "InsufficientCreditsError",
@@ -267,3 +269,15 @@ def api_error_for(
     if cls in (RateLimitError, ServerError):
         kwargs["retry_after"] = retry_after
     return cls(message, **kwargs)
+
+
+class ConversionCancelledError(PdfCoError):
+    """A conversion was stopped on request (a batch interrupted by Ctrl-C, say).
+
+    Nothing partial was written. ``job_id`` is set when the job had already been started at
+    PDF.co: it may still run there, and ``wait_for_job(job_id)`` can pick it up.
+    """
+
+    def __init__(self, message: str = "conversion cancelled", *, job_id: Optional[str] = None):
+        super().__init__(message if job_id is None else f"{message} (job {job_id})")
+        self.job_id = job_id

@@ -29,11 +29,14 @@ from ._exceptions import (
     NotFoundError,
     OutcomeUnknownError,
     PdfCoError,
+    RateLimitError,
     ServerError,
     api_error_for,
 )
 from ._logging import logger, redact_url
-from ._policies import Deadline, RetryObserver, Sleep, retry_policy
+from ._pacing import RequestGate
+from ._policies import Deadline, Sleep, retry_policy
+from ._progress import ProgressCallback, RetryScheduled
 from ._sources import BlockReader
 from ._version import __version__
 
@@ -129,14 +132,23 @@ class Transport:
         *,
         sleep: Sleep,
         clock: Callable[[], float],
-        retry_observer: Optional[RetryObserver] = None,
+        gate: Optional[RequestGate] = None,
+        on_progress: Optional[ProgressCallback] = None,
     ) -> None:
         self._settings = settings
         self.session = session
         self.sleep = sleep
         self.clock = clock
-        self.retry_observer = retry_observer
+        self.gate = gate or RequestGate(None, clock=clock, sleep=sleep)
+        self.on_progress = on_progress
         self._api_origin = _origin(settings.base_url)
+
+    def retry_observer(self, attempt: int, delay: float, error: BaseException) -> None:
+        """Before each retry sleep: hold every thread back on a 429, and report the retry."""
+        if isinstance(error, RateLimitError):
+            self.gate.close_for(delay)
+        if self.on_progress is not None:
+            self.on_progress(RetryScheduled(attempt=attempt, delay=delay, error=error))
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self._settings.base_url!r})"
@@ -207,6 +219,7 @@ class Transport:
         deadline: Deadline,
         job_status_body: bool,
     ) -> dict[str, Any]:
+        self.gate.wait_turn(deadline)
         with self._send(
             method, url, deadline=deadline, params=params, json=json_body, allow_redirects=False
         ) as response:
@@ -357,6 +370,7 @@ class Transport:
         headers: Optional[Mapping[str, str]] = None,
         **kwargs: Any,
     ) -> Iterator[requests.Response]:
+        deadline.raise_if_cancelled()
         left = deadline.remaining()
         if left is not None and left <= 0:
             raise APITimeoutError(
@@ -427,6 +441,7 @@ class StreamedBody:
         try:
             for chunk in self._response.iter_content(chunk_size=chunk_size):
                 received += len(chunk)
+                self._deadline.raise_if_cancelled()
                 if self._deadline.expired():
                     raise APITimeoutError(
                         f"download of {redact_url(self.url)} did not finish before the deadline"

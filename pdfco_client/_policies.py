@@ -7,6 +7,7 @@ exact delays) and a :class:`Deadline`, and never sleep past it.
 from __future__ import annotations
 
 import random
+import threading
 from typing import Callable, Optional
 
 from tenacity import (
@@ -19,7 +20,7 @@ from tenacity import (
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base
 
-from ._exceptions import JobTimeoutError, PdfCoError
+from ._exceptions import ConversionCancelledError, JobTimeoutError, PdfCoError
 from ._logging import logger
 from ._models import JobStatus
 
@@ -33,12 +34,36 @@ JITTER = 0.25
 
 
 class Deadline:
-    """A point in time on an injected clock, or none (``seconds=None``: no limit)."""
+    """A point in time on an injected clock, or none (``seconds=None``: no limit).
 
-    def __init__(self, clock: Clock, seconds: Optional[float]) -> None:
+    It may also carry a ``cancel`` event: once set, every wait wakes up and every step raises
+    :class:`ConversionCancelledError` (how a batch stops its workers on Ctrl-C).
+    """
+
+    def __init__(
+        self, clock: Clock, seconds: Optional[float], *, cancel: Optional[threading.Event] = None
+    ) -> None:
         self.clock = clock
         self.started = clock()
         self.at = None if seconds is None else self.started + seconds
+        self.cancel = cancel
+
+    def raise_if_cancelled(self) -> None:
+        """Raise :class:`ConversionCancelledError` once the cancel event is set."""
+        if self.cancel is not None and self.cancel.is_set():
+            raise ConversionCancelledError()
+
+    def sleeper(self, sleep: Sleep) -> Sleep:
+        """``sleep``, or with a cancel event, a sleep that wakes and raises when it is set."""
+        cancel = self.cancel
+        if cancel is None:
+            return sleep
+
+        def cancellable_sleep(seconds: float) -> None:
+            if cancel.wait(seconds):
+                raise ConversionCancelledError()
+
+        return cancellable_sleep
 
     def remaining(self) -> Optional[float]:
         """Seconds left (never negative), or ``None`` for no deadline."""
@@ -149,7 +174,7 @@ def retry_policy(
         stop=stop_after_attempt(max_retries + 1) | stop_at_deadline(deadline, after_sleep=True),
         wait=wait_backoff(initial=initial_wait, maximum=max_wait, base=2.0, deadline=deadline),
         retry=retry_if_exception(retry_if),
-        sleep=sleep,
+        sleep=deadline.sleeper(sleep),
         before_sleep=before_sleep,
         reraise=True,
     )
@@ -182,6 +207,6 @@ def poll_policy(
         stop=stop_at_deadline(deadline, after_sleep=True),
         wait=wait_backoff(initial=interval, maximum=max_interval, base=backoff, deadline=deadline),
         retry=retry_if_result(still_working),
-        sleep=sleep,
+        sleep=deadline.sleeper(sleep),
         retry_error_callback=on_deadline,
     )

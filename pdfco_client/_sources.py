@@ -60,6 +60,8 @@ class BlockReader(io.RawIOBase):
         self._size = size
         self._left = size
         self._owns = owns
+        #: Called with the size of each block read (progress, cancellation).
+        self.on_read: Optional[Callable[[int], None]] = None
 
     def readable(self) -> bool:
         return True
@@ -76,6 +78,8 @@ class BlockReader(io.RawIOBase):
         wanted = self._left if size is None or size < 0 else max(size, DEFAULT_CHUNK_SIZE)
         data = self._raw.read(min(wanted, self._left))
         self._left -= len(data)
+        if self.on_read is not None and data:
+            self.on_read(len(data))
         return data
 
     def close(self) -> None:
