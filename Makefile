@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: check lint typecheck test venv clean matrix demo
+.PHONY: check lint typecheck test venv clean matrix demo soak
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 check: lint typecheck test
+
+# Hundreds of conversions under a seeded fault plan; checks the client's invariants (bounded).
+soak: $(STAMP)
+	$(BIN)/python -m benchmarks.soak --conversions 300 --workers 8 --seed 7
 
 # The suite on the oldest and newest supported Pythons (pyenv), each in its own venv.
 matrix:
