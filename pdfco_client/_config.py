@@ -29,10 +29,13 @@ DEFAULT_READ_TIMEOUT = 120.0
 DEFAULT_JOB_TIMEOUT = 20 * 60.0
 DEFAULT_MAX_RETRIES = 4
 DEFAULT_RETRY_MAX_WAIT = 30.0
-DEFAULT_POLL_INTERVAL = 0.3
-DEFAULT_MAX_POLL_INTERVAL = 8.0
+#: The polling schedule (first wait, growth factor, longest wait) was picked from the trade-off
+#: table of ``python -m benchmarks.polling`` (docs/performance.md): short jobs are noticed within
+#: a fifth of their duration, and long ones never cost more checks than a fixed 3 s loop.
+DEFAULT_POLL_INTERVAL = 0.55
+DEFAULT_MAX_POLL_INTERVAL = 3.0
 #: Growth factor of the wait between two job checks.
-DEFAULT_POLL_BACKOFF = 1.5
+DEFAULT_POLL_BACKOFF = 2.5
 #: Transfer block for uploads and downloads: large enough that a fast link is not held back by
 #: Python's per-chunk overhead, small enough that memory stays flat whatever the file size.
 DEFAULT_CHUNK_SIZE = 1024 * 1024

@@ -29,8 +29,11 @@ Sleep = Callable[[float], None]
 #: Called before each retry sleep with the attempt number, the delay and the error.
 RetryObserver = Callable[[int, float, BaseException], None]
 
-#: Fraction of each wait that is random, so clients that failed together do not retry together.
+#: Fraction of each retry wait that is random, so clients that failed together do not retry
+#: together.
 JITTER = 0.25
+#: The same for job checks: less, since a check's timing decides how soon a result is seen.
+POLL_JITTER = 0.15
 
 
 class Deadline:
@@ -96,12 +99,14 @@ class wait_backoff(wait_base):
         maximum: float,
         base: float,
         deadline: Deadline,
+        jitter: float = JITTER,
         rng: Callable[[], float] = random.random,
     ) -> None:
         self.initial = initial
         self.maximum = maximum
         self.base = base
         self.deadline = deadline
+        self.jitter = jitter
         self.rng = rng
 
     def __call__(self, retry_state: RetryCallState) -> float:
@@ -114,7 +119,7 @@ class wait_backoff(wait_base):
         else:
             exponent = max(0, retry_state.attempt_number - 1)
             ceiling = min(self.maximum, self.initial * self.base**exponent)
-            delay = ceiling * (1.0 - JITTER * self.rng())
+            delay = ceiling * (1.0 - self.jitter * self.rng())
         return self.deadline.cap(delay)
 
 
@@ -205,7 +210,13 @@ def poll_policy(
     return Retrying(
         # A check sent at the deadline could not be answered in time: stop before sleeping to it.
         stop=stop_at_deadline(deadline, after_sleep=True),
-        wait=wait_backoff(initial=interval, maximum=max_interval, base=backoff, deadline=deadline),
+        wait=wait_backoff(
+            initial=interval,
+            maximum=max_interval,
+            base=backoff,
+            deadline=deadline,
+            jitter=POLL_JITTER,
+        ),
         retry=retry_if_result(still_working),
         sleep=deadline.sleeper(sleep),
         retry_error_callback=on_deadline,

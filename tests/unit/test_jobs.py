@@ -17,6 +17,8 @@ from pdfco_client import (
     PdfCoClient,
     ServerError,
 )
+from pdfco_client._config import DEFAULT_POLL_BACKOFF
+from pdfco_client._policies import POLL_JITTER
 from tests.unit.fake_api import API_URL, STORAGE_URL, ClientFactory, FakeClock, FakePdfCo
 
 CHECK = f"{API_URL}/job/check"
@@ -173,17 +175,18 @@ def test_the_default_deadline_is_job_timeout(
     assert 20.0 <= clock.now <= 30.0
 
 
-def test_poll_delays_grow_by_half_with_jitter_up_to_the_maximum(
+def test_poll_delays_grow_by_the_backoff_with_jitter_up_to_the_maximum(
     make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock
 ) -> None:
     fake = FakePdfCo(mock_http, working_checks=12)
     fake.add_job(JOB_ID)
-    make_client(poll_interval=1.0, max_poll_interval=4.0).wait_for_job(JOB_ID, timeout=1000)
+    make_client(poll_interval=0.1, max_poll_interval=4.0).wait_for_job(JOB_ID, timeout=1000)
     assert len(clock.sleeps) == 12
     for attempt, delay in enumerate(clock.sleeps, start=1):
-        ceiling = min(4.0, 1.0 * 1.5 ** (attempt - 1))
-        assert 0.75 * ceiling <= delay <= ceiling, (attempt, delay)
-    assert max(clock.sleeps) > 3.0
+        ceiling = min(4.0, 0.1 * DEFAULT_POLL_BACKOFF ** (attempt - 1))
+        assert (1 - POLL_JITTER) * ceiling <= delay <= ceiling, (attempt, delay)
+    assert max(clock.sleeps) > 4.0 * (1 - POLL_JITTER)
+    assert DEFAULT_POLL_BACKOFF > 1
 
 
 def test_force_is_sent_on_the_first_check_and_every_tenth(
