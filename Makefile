@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: check lint typecheck test venv clean matrix demo soak
+.PHONY: check lint typecheck test docs venv clean matrix demo soak
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,11 @@ typecheck: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -q
 
-check: lint typecheck test
+# The documentation site (site/): offline, and --strict turns every warning into an error.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+check: lint typecheck test docs
 
 # Hundreds of conversions under a seeded fault plan; checks the client's invariants (bounded).
 soak: $(STAMP)
@@ -48,6 +52,11 @@ matrix:
 	for v in 3.9 3.13; do \
 	  $(MAKE) test PYTHON="$$(pyenv root)/versions/$$(pyenv versions --bare | grep "^$$v" | tail -1)/bin/python" VENV=.venv-$$v || exit 1; \
 	done
+
+# Speed and memory benchmarks (not part of `make check`): see benchmarks/README.md.
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf .venv .venv-* .mypy_cache .ruff_cache .pytest_cache dist build
