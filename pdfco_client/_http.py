@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import re
 import time
 from collections.abc import Iterator, Mapping
@@ -182,18 +183,35 @@ class Transport:
                 return False
             return idempotent or resend_on_unknown_outcome or not self._outcome_unknown(error)
 
-        policy = retry_policy(
-            max_retries=self._settings.max_retries,
-            max_wait=self._settings.retry_max_wait,
-            deadline=deadline,
-            sleep=self.sleep,
-            retry_if=retry_if,
-            observer=self.retry_observer,
-        )
+        def attempt() -> dict[str, Any]:
+            return self._api_attempt(method, url, params, json_body, deadline, job_status_body)
+
         try:
-            result: dict[str, Any] = policy(
-                self._api_attempt, method, url, params, json_body, deadline, job_status_body
+            try:
+                # Most calls succeed at once: building a tenacity policy only after a failure
+                # keeps the per-call cost of the client within a few dozen microseconds.
+                return attempt()
+            except PdfCoError as error:
+                if self._settings.max_retries == 0 or not retry_if(error):
+                    raise
+                first_failure: list[PdfCoError] = [error]
+
+            def replay_then_attempt() -> dict[str, Any]:
+                # The policy sees the first failure as its attempt 1, so its backoff and attempt
+                # count are exactly those of a policy that had made that attempt itself.
+                if first_failure:
+                    raise first_failure.pop()
+                return attempt()
+
+            policy = retry_policy(
+                max_retries=self._settings.max_retries,
+                max_wait=self._settings.retry_max_wait,
+                deadline=deadline,
+                sleep=self.sleep,
+                retry_if=retry_if,
+                observer=self.retry_observer,
             )
+            result: dict[str, Any] = policy(replay_then_attempt)
         except PdfCoError as error:
             if not idempotent and not resend_on_unknown_outcome and self._outcome_unknown(error):
                 raise OutcomeUnknownError(
@@ -228,7 +246,11 @@ class Transport:
     def _read_api_body(
         self, response: requests.Response, job_status_body: bool = False
     ) -> dict[str, Any]:
-        where = redact_url(response.url or "")
+
+        def where() -> str:
+            # Only on the error paths: redacting costs microseconds that most calls need not pay.
+            return redact_url(response.url or "")
+
         try:
             text = response.content
         except requests.RequestException as exc:
@@ -239,15 +261,15 @@ class Transport:
             body = None
             if response.status_code < 400:
                 raise MalformedResponseError(
-                    f"PDF.co answered {where} with a body that is not JSON",
+                    f"PDF.co answered {where()} with a body that is not JSON",
                     status_code=response.status_code,
-                    url=where,
+                    url=where(),
                 ) from None
         if body is not None and not isinstance(body, dict):
             raise MalformedResponseError(
-                f"PDF.co answered {where} with JSON that is not an object",
+                f"PDF.co answered {where()} with JSON that is not an object",
                 status_code=response.status_code,
-                url=where,
+                url=where(),
             )
         body_dict: dict[str, Any] = body or {}
         body_status = _body_status(body_dict)
@@ -266,14 +288,14 @@ class Transport:
                 _error_message(body_dict, response.reason or "request failed"),
                 body=body or None,
                 http_status=response.status_code,
-                url=where,
+                url=where(),
                 retry_after=parse_retry_after(response.headers.get("Retry-After")),
             )
         if body is None:
             raise MalformedResponseError(
-                f"PDF.co answered {where} with an empty body",
+                f"PDF.co answered {where()} with an empty body",
                 status_code=response.status_code,
-                url=where,
+                url=where(),
             )
         return body_dict
 
@@ -393,15 +415,17 @@ class Transport:
                 **kwargs,
             )
         except requests.RequestException as exc:
-            logger.debug("%s %s failed: %s", method, redact_url(url), type(exc).__name__)
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug("%s %s failed: %s", method, redact_url(url), type(exc).__name__)
             raise self._translate(exc, method, url) from exc
-        logger.debug(
-            "%s %s -> %d in %.3f s",
-            method,
-            redact_url(url),
-            response.status_code,
-            self.clock() - started,
-        )
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d in %.3f s",
+                method,
+                redact_url(url),
+                response.status_code,
+                self.clock() - started,
+            )
         try:
             yield response
         finally:

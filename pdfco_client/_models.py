@@ -93,6 +93,9 @@ class JobState(str, enum.Enum):
         return self is not JobState.WORKING
 
 
+_KNOWN_STATES = frozenset(state.value for state in JobState)
+
+
 class PresignedUpload(PdfCoModel):
     """Answer of ``GET /v1/file/upload/get-presigned-url``."""
 
@@ -171,8 +174,7 @@ class JobStatus(PdfCoModel):
         # until the deadline instead of crashing on a job that is most likely still running.
         if isinstance(value, str):
             normalised = value.strip().lower()
-            known = {state.value for state in JobState}
-            return normalised if normalised in known else JobState.WORKING.value
+            return normalised if normalised in _KNOWN_STATES else JobState.WORKING.value
         return value
 
 
