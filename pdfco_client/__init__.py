@@ -5,7 +5,7 @@
 ...     result = client.convert_pdf_to_xlsx("report.pdf", output="report.xlsx")
 """
 
-from ._batch import BatchResult
+from ._batch import BatchResult, BatchRun, OutputPlanner
 from ._client import ConversionOptions, PdfCoClient
 from ._config import (
     DEFAULT_BASE_URL,
@@ -65,6 +65,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BatchResult",
+    "BatchRun",
     "ConfigurationError",
     "ConversionCancelledError",
     "ConversionJob",
@@ -86,6 +87,7 @@ __all__ = [
     "NotFoundError",
     "OutcomeUnknownError",
     "OutputFormat",
+    "OutputPlanner",
     "PdfCoClient",
     "PdfCoError",
     "PdfInfo",

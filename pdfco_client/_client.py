@@ -7,7 +7,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypedDict, Union
 from urllib.parse import urlsplit
@@ -16,7 +16,7 @@ import requests
 from pydantic import ValidationError
 
 from ._atomic import atomic_write, check_destination
-from ._batch import BatchResult, OutputPlanner, run_batch
+from ._batch import BatchRun, OutputPlanner
 from ._config import DEFAULT_CHUNK_SIZE, DEFAULT_POLL_BACKOFF, Timeout, resolve_settings
 from ._exceptions import (
     APIConnectionError,
@@ -51,8 +51,9 @@ from ._progress import (
     ProgressCallback,
     ProgressEvent,
     UploadProgress,
+    current_source,
 )
-from ._sources import BlockReader, PreparedSource, Source, prepare_source
+from ._sources import BlockReader, PreparedSource, Source, describe_source, prepare_source
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -321,7 +322,11 @@ class PdfCoClient:
         callback = self._on_progress
 
         def emit(sent: int, done: bool) -> None:
-            callback(UploadProgress(name=prepared.name, sent=sent, total=prepared.size))
+            callback(
+                UploadProgress(
+                    name=prepared.name, sent=sent, total=prepared.size, source=current_source.get()
+                )
+            )
 
         return emit
 
@@ -408,7 +413,14 @@ class PdfCoClient:
         callback = self._on_progress
 
         def emit(received: int, done: bool) -> None:
-            callback(DownloadProgress(destination=str(destination), received=received, total=total))
+            callback(
+                DownloadProgress(
+                    destination=str(destination),
+                    received=received,
+                    total=total,
+                    source=current_source.get(),
+                )
+            )
 
         return emit
 
@@ -501,7 +513,6 @@ class PdfCoClient:
         resend_on_unknown_outcome: bool = False,
         timeout: Optional[float] = None,
         _deadline: Optional[Deadline] = None,
-        _source_label: Optional[str] = None,
     ) -> ConversionJob:
         """Start converting the PDF at ``url`` as a background job (``async=true``).
 
@@ -561,7 +572,9 @@ class PdfCoClient:
         )
         job: ConversionJob = _model(ConversionJob, body, f"pdf/convert/to/{fmt.value}")
         logger.info("started job %s (%s)", job.job_id, fmt.value)
-        self._emit(JobStarted(job_id=job.job_id, output_format=fmt.value, source=_source_label))
+        self._emit(
+            JobStarted(job_id=job.job_id, output_format=fmt.value, source=current_source.get())
+        )
         return job
 
     def check_job(
@@ -595,20 +608,24 @@ class PdfCoClient:
         """
         job_id = _check_job_id(job_id)
         limit = self._settings.job_timeout if timeout is None else timeout
-        status, _ = self._wait(job_id, self._deadline(limit), first_delay=0.0)
-        return status
+        return self._wait(job_id, self._deadline(limit), first_delay=0.0)
 
     def _wait(
-        self, job_id: str, deadline: Deadline, *, first_delay: float
-    ) -> tuple[JobStatus, int]:
+        self,
+        job_id: str,
+        deadline: Deadline,
+        *,
+        first_delay: float,
+        ledger: Optional[_Ledger] = None,
+    ) -> JobStatus:
         checks = 0
-        credits = 0
+        spent = ledger if ledger is not None else _Ledger()
         last_state: list[Optional[JobState]] = [None]
         if first_delay > 0:
             deadline.sleeper(self._transport.sleep)(deadline.cap(first_delay))
 
         def check() -> JobStatus:
-            nonlocal checks, credits
+            nonlocal checks
             force = checks % FORCED_CHECK_EVERY == 0
             checks += 1
             try:
@@ -619,7 +636,7 @@ class PdfCoClient:
                     # needs is the job id to resume with, not the last network hiccup.
                     raise JobTimeoutError(job_id, deadline.elapsed()) from exc
                 raise
-            credits += status.credits or 0
+            spent.add(status.credits, status.remaining_credits)
             if status.status is not last_state[0]:
                 logger.info(
                     "job %s is %s after %.1f s (%d checks)",
@@ -635,6 +652,7 @@ class PdfCoClient:
                         state=status.status,
                         elapsed=deadline.elapsed(),
                         checks=checks,
+                        source=current_source.get(),
                     )
                 )
             return status
@@ -658,7 +676,7 @@ class PdfCoClient:
                 message,
                 error_code=status.error_code,
             )
-        return status, credits
+        return status
 
     # -- one-call conversions -----------------------------------------------------------------
 
@@ -697,12 +715,8 @@ class PdfCoClient:
         if output is not None:
             destination = check_destination(Path(output), overwrite=overwrite)
         deadline = self._deadline(timeout, _cancel)
-        spent = 0
         prepared = None
-        label = _label_of(source)
-        if _is_url(source):
-            input_url = str(source)
-        else:
+        if not _is_url(source):
             prepared = prepare_source(source)
             if not prepared.looks_convertible():
                 prepared.cleanup()
@@ -710,14 +724,18 @@ class PdfCoClient:
                     f"{prepared.name} is not a PDF (its first bytes are not %PDF-)",
                     parameter="source",
                 )
+        ledger = _Ledger()
+        failure: Optional[PdfCoError] = None
         uploaded = None
-        remaining: Any = None
         job: Optional[ConversionJob] = None
+        token = current_source.set(describe_source(source))
         try:
             if prepared is not None:
                 uploaded = self._upload_prepared(prepared, None, deadline)
-                spent += uploaded.credits or 0
+                ledger.add(uploaded.credits, uploaded.remaining_credits)
                 input_url = uploaded.url
+            else:
+                input_url = str(source)
             job = self.start_conversion(
                 input_url,
                 fmt,
@@ -732,19 +750,16 @@ class PdfCoClient:
                 profiles=profiles,
                 resend_on_unknown_outcome=resend_on_unknown_outcome,
                 _deadline=deadline,
-                _source_label=label,
             )
-            spent += job.credits or 0
+            ledger.add(job.credits, job.remaining_credits)
             wait_deadline = (
                 deadline
                 if timeout is not None
                 else self._deadline(self._settings.job_timeout, _cancel)
             )
-            status, check_credits = self._wait(
-                job.job_id, wait_deadline, first_delay=self._settings.poll_interval
+            status = self._wait(
+                job.job_id, wait_deadline, first_delay=self._settings.poll_interval, ledger=ledger
             )
-            spent += check_credits
-            remaining = status.remaining_credits
             result_url = status.url or job.url
             if not result_url:
                 raise MalformedResponseError(
@@ -755,23 +770,31 @@ class PdfCoClient:
             if destination is not None:
                 self._download(result_url, destination, overwrite, deadline)
         except ConversionCancelledError as exc:
+            failure = exc
             if job is not None and exc.job_id is None:
-                raise ConversionCancelledError(job_id=job.job_id) from exc
+                failure = ConversionCancelledError(job_id=job.job_id)
+                raise failure from exc
+            raise
+        except PdfCoError as exc:
+            failure = exc
             raise
         finally:
+            current_source.reset(token)
             if prepared is not None:
                 prepared.cleanup()
             if uploaded is not None and not keep_input:
                 deleted = self._delete_quietly(uploaded.url)
-                spent += _int_or_zero(deleted.get("credits"))
-                remaining = deleted.get("remainingCredits", remaining)
+                ledger.add(deleted.get("credits"), deleted.get("remainingCredits"))
+            if failure is not None:
+                # Honest about money: what a failed conversion cost travels with its error.
+                failure.credits_spent = ledger.spent
         return ConversionResult(
             output_path=destination,
             url=result_url,
             job_id=job.job_id,
             page_count=status.page_count if status.page_count is not None else job.page_count,
-            credits=spent,
-            remaining_credits=_int_or_none(remaining),
+            credits=ledger.spent,
+            remaining_credits=ledger.remaining,
             duration=self._transport.clock() - started,
             output_format=fmt,
         )
@@ -783,17 +806,20 @@ class PdfCoClient:
         *,
         output_dir: Output,
         max_workers: int = 4,
+        skip_existing: bool = False,
         **options: Unpack[ConversionOptions],
-    ) -> Generator[BatchResult, None, None]:
-        """Convert many sources concurrently, yielding one :class:`BatchResult` as each ends.
+    ) -> BatchRun:
+        """Convert many sources concurrently; iterate the result for one :class:`BatchResult` each.
 
         Runs :meth:`convert` for each source on a pool of ``max_workers`` threads, writing to
-        ``output_dir`` under the source's name with the format's extension; two sources never
-        get the same output path. A failing source yields its typed error and the batch goes on.
-        Results come in completion order. Stopping early (``break``, Ctrl-C) cancels running
-        conversions at their next step without writing partial files; jobs already started may
-        still finish at PDF.co (the client's ``on_progress`` reports their ids as they start).
-        Pair it with ``PdfCoClient(requests_per_second=...)`` to stay under the plan's limit.
+        ``output_dir`` under the source's name with the format's extension (see
+        :class:`OutputPlanner`); two sources never get the same output path. With
+        ``skip_existing``, a source whose output is already there is reported as skipped and
+        costs nothing. A failing source yields its typed error and the batch goes on. Results
+        come in completion order. Stopping early (``close()``, Ctrl-C) cancels running
+        conversions at their next step without writing partial files; ``close()`` returns the
+        outcomes not yet yielded, with the ids of jobs that had started. Pair it with
+        ``PdfCoClient(requests_per_second=...)`` to stay under the plan's rate limit.
         """
         fmt = _output_format(to)
         planner = OutputPlanner(Path(output_dir), fmt)
@@ -807,7 +833,9 @@ class PdfCoClient:
         ) -> ConversionResult:
             return self.convert(source, fmt, output=output, _cancel=cancel, **options)
 
-        return run_batch(sources, convert_one, planner, max_workers=max_workers)
+        return BatchRun(
+            sources, convert_one, planner, max_workers=max_workers, skip_existing=skip_existing
+        )
 
     def _delete_quietly(self, url: str) -> dict[str, Any]:
         # Cleanup must not hide the conversion's own outcome, so its failure is only logged.
@@ -894,22 +922,22 @@ def _check_job_id(job_id: str) -> str:
     return job_id.strip()
 
 
+class _Ledger:
+    """Credits a one-call conversion spent, as each answer reported them, and the last balance."""
+
+    def __init__(self) -> None:
+        self.spent = 0
+        self.remaining: Optional[int] = None
+
+    def add(self, credits: Any, remaining: Any) -> None:
+        self.spent += _int_or_none(credits) or 0
+        balance = _int_or_none(remaining)
+        if balance is not None:
+            self.remaining = balance
+
+
 def _int_or_none(value: Any) -> Optional[int]:
     try:
         return None if value is None or isinstance(value, bool) else int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _int_or_zero(value: Any) -> int:
-    return _int_or_none(value) or 0
-
-
-def _label_of(source: object) -> Optional[str]:
-    """How a source is named in progress events and batch results."""
-    if isinstance(source, str) and _is_url(source):
-        return redact_url(source)
-    if isinstance(source, (str, os.PathLike)):
-        return os.fspath(source)
-    name = getattr(source, "name", None)
-    return name if isinstance(name, str) else None

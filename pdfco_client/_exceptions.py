@@ -63,6 +63,9 @@ class PdfCoError(Exception):
 
     #: Whether sending the same request again may succeed.
     retryable: bool = False
+    #: Credits the failed one-call conversion had spent, as PDF.co reported them (set by
+    #: ``convert`` and its helpers; ``None`` elsewhere).
+    credits_spent: Optional[int] = None
 
 
 class ConfigurationError(PdfCoError, ValueError):

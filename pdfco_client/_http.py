@@ -37,7 +37,7 @@ from ._exceptions import (
 from ._logging import logger, redact_url
 from ._pacing import RequestGate
 from ._policies import Deadline, Sleep, retry_policy
-from ._progress import ProgressCallback, RetryScheduled
+from ._progress import ProgressCallback, RetryScheduled, current_source
 from ._sources import BlockReader
 from ._version import __version__
 
@@ -149,7 +149,11 @@ class Transport:
         if isinstance(error, RateLimitError):
             self.gate.close_for(delay)
         if self.on_progress is not None:
-            self.on_progress(RetryScheduled(attempt=attempt, delay=delay, error=error))
+            self.on_progress(
+                RetryScheduled(
+                    attempt=attempt, delay=delay, error=error, source=current_source.get()
+                )
+            )
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self._settings.base_url!r})"

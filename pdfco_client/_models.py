@@ -209,7 +209,8 @@ class ConversionResult(BaseModel):
     job_id: str
     page_count: Optional[int]
     credits: int
-    """Credits spent by every call this conversion made, as PDF.co reported them."""
+    """Credits spent by the calls this conversion made, as PDF.co reported them in ``credits``
+    fields (PDF.co's ``working`` job-check answers report none, though each costs 2)."""
     remaining_credits: Optional[int]
     """The account balance after the last call."""
     duration: float

@@ -7,6 +7,7 @@ so a callback that draws a progress bar costs nothing noticeable on a fast link.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Callable, Optional, Union
 
@@ -16,6 +17,10 @@ from ._policies import Clock
 #: Seconds between two byte-count events of one transfer.
 MIN_INTERVAL = 0.1
 
+#: The source a one-call conversion is working on, in its own thread: every event it causes
+#: carries it, so a batch's progress display can tell files apart (retries included).
+current_source: ContextVar[Optional[str]] = ContextVar("pdfco_current_source", default=None)
+
 
 @dataclass(frozen=True)
 class UploadProgress:
@@ -24,6 +29,8 @@ class UploadProgress:
     name: str
     sent: int
     total: Optional[int]
+    source: Optional[str] = None
+    """The conversion's source label (see :attr:`BatchResult.label`), inside a conversion."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class DownloadProgress:
     destination: Optional[str]
     received: int
     total: Optional[int]
+    source: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,7 @@ class JobStateChanged:
     state: JobState
     elapsed: float
     checks: int
+    source: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,7 @@ class RetryScheduled:
     attempt: int
     delay: float
     error: BaseException
+    source: Optional[str] = None
 
 
 ProgressEvent = Union[UploadProgress, DownloadProgress, JobStarted, JobStateChanged, RetryScheduled]

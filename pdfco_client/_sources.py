@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Optional, Union
+from urllib.parse import urlsplit
 
 from ._config import DEFAULT_CHUNK_SIZE
 from ._exceptions import InputValidationError
@@ -93,6 +94,23 @@ def _name_of(value: Any, fallback: str) -> str:
     if isinstance(raw, str) and raw and not raw.startswith("<"):
         return Path(raw).name or fallback
     return fallback
+
+
+def describe_source(source: object) -> Optional[str]:
+    """How a source is named in progress events and batch results, or ``None`` if nameless.
+
+    A path as ``str(Path(...))``, a URL without its query (presigned signatures stay out), a
+    file object by its ``name``.
+    """
+    if isinstance(source, str) and source.lower().startswith(("http://", "https://")):
+        parts = urlsplit(source)
+        return f"{parts.scheme}://{parts.netloc}{parts.path}"
+    if isinstance(source, (str, os.PathLike)):
+        return str(Path(source))
+    name = getattr(source, "name", None)
+    if isinstance(name, str) and name and not name.startswith("<"):
+        return name
+    return None
 
 
 def prepare_source(source: Source, *, name: Optional[str] = None) -> PreparedSource:

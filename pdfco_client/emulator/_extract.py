@@ -361,17 +361,29 @@ class PdfSource:
                 return PageGrid(index=index, width=width, height=height, rows=())
             words = page.extract_words(**_TEXT_SETTINGS, extra_attrs=["fontname", "size"])
             placed: list[tuple[float, int, PageRow]] = []
-            tables = [
+            found = [
                 table
                 for table in _innermost(page.find_tables(_RULED_SETTINGS))
                 if _filled_cells(table.extract(**_TEXT_SETTINGS)) >= 2
-                and not _text_runs_past(table, words)
             ]
+            tables: list[Any] = []
+            beside: list[_Beside] = []
+            absorbed: set[int] = set()
+            for table in found:
+                others = [other for other in found if other is not table]
+                side = _beside(table, [w for w in words if not _inside_any(w, others)])
+                if side is None:
+                    continue
+                tables.append(table)
+                beside.append(side)
+                absorbed.update(id(word) for word in side.words)
             index_of_words = _WordIndex(words)
-            for order, table in enumerate(tables):
-                for row in _ruled_rows(table, index_of_words, unwrap=unwrap):
+            for order, (table, side) in enumerate(zip(tables, beside)):
+                for row in _ruled_rows(table, index_of_words, side, unwrap=unwrap):
                     placed.append((table.bbox[1], order, row))
-            free_words = [word for word in words if not _inside_any(word, tables)]
+            free_words = [
+                word for word in words if not _inside_any(word, tables) and id(word) not in absorbed
+            ]
             lines = _group_lines(free_words)
             for line_top, row in _stream_rows(lines):
                 placed.append((line_top, len(tables), row))
@@ -393,24 +405,106 @@ def _innermost(tables: Sequence[Any]) -> list[Any]:
     return [table for table in tables if not any(encloses(table, other) for other in tables)]
 
 
-def _text_runs_past(table: Any, words: Sequence[dict[str, Any]]) -> bool:
-    """Whether text on most of the table's rows continues outside its borders.
+# How far (points) a word beside a ruled table may stick out of its row's span and still belong to
+# that row: glyph boxes overhang the rulings a little.
+_ROW_OVERHANG = 1.5
 
-    Shading and partial rulings make the ``lines`` strategy report a "table" that covers only
-    some columns (no outer frame, striped backgrounds); reading it as one would cut rows in two.
+
+@dataclass
+class _Beside:
+    """Text beside a ruled table, on its rows: extra cells before and after each row's cells.
+
+    ``left[r]`` / ``right[r]`` hold one cell (a list of words, or ``None``) per extra column.
+    """
+
+    left: list[list[Optional[list[dict[str, Any]]]]]
+    right: list[list[Optional[list[dict[str, Any]]]]]
+    words: list[dict[str, Any]]
+
+
+def _beside(table: Any, words: Sequence[dict[str, Any]]) -> Optional[_Beside]:
+    """Text to the left and right of the table on its rows, or ``None`` to drop the table.
+
+    A ruled grid often has a column without rulings beside it (row labels left of ruled figures,
+    a spreadsheet printed without its outer frame). That text is part of the table's rows: it
+    becomes extra columns. When text beside the table straddles its row borders, it is not laid
+    out on the table's rows (shading or partial rulings that make the ``lines`` strategy report a
+    "table" covering only some columns, or a paragraph beside the table); reading the rulings as
+    a table would then cut rows in two, so the table is dropped and stream detection reads the
+    region instead. Text beside only a few rows (a caption, a page number) is left as free text.
     """
     x0, top, x1, bottom = table.bbox
-    rows_with_outside: set[int] = set()
-    row_spans = [(row.bbox[1], row.bbox[3]) for row in table.rows]
+    # A row runs from its top ruling to the next row's: a row's bbox also covers its cells that
+    # span further rows.
+    tops = [row.bbox[1] for row in table.rows]
+    spans = list(zip(tops, [*tops[1:], bottom]))
+    cells = [cell for row in table.rows for cell in row.cells if cell is not None]
+    per_row: list[list[dict[str, Any]]] = [[] for _ in spans]
+    left_words: set[int] = set()
+    straddles = False
     for word in words:
+        cx = (word["x0"] + word["x1"]) / 2
         cy = (word["top"] + word["bottom"]) / 2
-        if not top < cy < bottom or x0 - 1 <= (word["x0"] + word["x1"]) / 2 <= x1 + 1:
+        if not top < cy < bottom:
             continue
-        for position, (row_top, row_bottom) in enumerate(row_spans):
+        if cx < x0 - 1:
+            left_words.add(id(word))
+        elif x1 + 1 < cx:
+            pass
+        # A word that crosses the border from a merged region has its centre inside the frame
+        # but in no cell, so no cell would hold it: it is read as text beside the table.
+        elif any(c[0] <= cx <= c[2] and c[1] <= cy <= c[3] for c in cells):
+            continue
+        elif word["x0"] < x0 - 1:
+            left_words.add(id(word))
+        elif word["x1"] <= x1 + 1:
+            continue
+        for position, (row_top, row_bottom) in enumerate(spans):
             if row_top <= cy <= row_bottom:
-                rows_with_outside.add(position)
+                per_row[position].append(word)
+                fits = (
+                    word["top"] >= row_top - _ROW_OVERHANG
+                    and word["bottom"] <= row_bottom + _ROW_OVERHANG
+                )
+                straddles = straddles or not fits
                 break
-    return len(rows_with_outside) >= max(2, len(row_spans) / 2)
+    rows_with_text = sum(1 for row in per_row if row)
+    if rows_with_text < max(2, len(spans) / 2):
+        return _Beside([[] for _ in spans], [[] for _ in spans], [])
+    if straddles:
+        return None
+    left = [[w for w in row if id(w) in left_words] for row in per_row]
+    right = [[w for w in row if id(w) not in left_words] for row in per_row]
+    return _Beside(_side_cells(left), _side_cells(right), [w for row in per_row for w in row])
+
+
+def _side_cells(
+    rows: Sequence[Sequence[dict[str, Any]]],
+) -> list[list[Optional[list[dict[str, Any]]]]]:
+    """Each row's words split into columns found as in a stream table (gaps shared by the rows)."""
+    segmented = [[seg for line in _group_lines(row) for seg in line.segments()] for row in rows]
+    if not any(segmented):
+        return [[] for _ in rows]
+    # Every segment defines the columns (not only rows with the typical count, as `_columns`
+    # does): beside a grid, a row label often sits alone on its row.
+    intervals = sorted(
+        (min(w["x0"] for w in seg), max(w["x1"] for w in seg)) for segs in segmented for seg in segs
+    )
+    columns: list[list[float]] = []
+    for a, b in intervals:
+        if columns and a <= columns[-1][1]:
+            columns[-1][1] = max(columns[-1][1], b)
+        else:
+            columns.append([a, b])
+    spans = [(a, b) for a, b in columns]
+    cells: list[list[Optional[list[dict[str, Any]]]]] = []
+    for segs in segmented:
+        row: list[Optional[list[dict[str, Any]]]] = [None] * len(spans)
+        for seg in segs:
+            slot = _column_of(seg, spans)
+            row[slot] = [*(row[slot] or []), *seg]
+        cells.append(row)
+    return cells
 
 
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
@@ -485,10 +579,14 @@ class _WordIndex:
         return None
 
 
-def _ruled_rows(table: Any, words: _WordIndex, *, unwrap: bool) -> Iterator[PageRow]:
+def _ruled_rows(
+    table: Any, words: _WordIndex, beside: _Beside, *, unwrap: bool
+) -> Iterator[PageRow]:
     texts = table.extract(**_TEXT_SETTINGS)
-    for row, row_texts in zip(table.rows, texts):
-        cells: list[Optional[TextBox]] = []
+    for position, (row, row_texts) in enumerate(zip(table.rows, texts)):
+        cells: list[Optional[TextBox]] = [
+            _cell_box(c, unwrap=unwrap) if c else None for c in beside.left[position]
+        ]
         for bbox, text in zip(row.cells, row_texts):
             if bbox is None or not text or not text.strip():
                 cells.append(None)
@@ -509,6 +607,7 @@ def _ruled_rows(table: Any, words: _WordIndex, *, unwrap: bool) -> Iterator[Page
                     bold=bold,
                 )
             )
+        cells += [_cell_box(c, unwrap=unwrap) if c else None for c in beside.right[position]]
         if any(cells):
             yield PageRow(cells=tuple(cells), in_table=True)
 
@@ -555,6 +654,16 @@ def _box(words: Sequence[dict[str, Any]]) -> TextBox:
     bottom = max(w["bottom"] for w in words)
     text = _logical_order(" ".join(str(w["text"]) for w in words))
     return TextBox(text, x0, top, x1 - x0, bottom - top, family, size, bold)
+
+
+def _cell_box(words: Sequence[dict[str, Any]], *, unwrap: bool) -> TextBox:
+    """One cell from words on one or more lines; lines join with a newline, as in ruled cells."""
+    box = _box(words)
+    lines = [" ".join(str(w["text"]) for w in line.words) for line in _group_lines(words)]
+    text = _logical_order(("\n" if not unwrap else " ").join(lines))
+    return TextBox(
+        text, box.x, box.y, box.width, box.height, box.font_name, box.font_size, box.bold
+    )
 
 
 def _stream_rows(lines: Sequence[_Line]) -> Iterator[tuple[float, PageRow]]:

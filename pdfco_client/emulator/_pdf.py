@@ -254,7 +254,9 @@ def job_check(ctx: Context, request: Request, params: Params, start: float) -> R
         )
     body.update(
         {
-            "credits": cost + max(settled, 0),
+            # A failed job's refund of its first page shows as negative credits, as in PDF.co's
+            # logs, so a client summing "credits" gets what the job really cost.
+            "credits": cost + settled,
             "remainingCredits": ctx.state.credits,
             "duration": ms(start),
             "jobDuration": max(job_duration, 0),

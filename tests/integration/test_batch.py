@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pdfco_client import (
+    ConversionCancelledError,
     DownloadProgress,
     InputValidationError,
     JobFailedError,
@@ -99,11 +100,47 @@ def test_stopping_early_cancels_running_conversions(
         batch = client.convert_many([ruled_pdf] * 5, output_dir=tmp_path, max_workers=3)
         first = next(batch)
         started = time.monotonic()
-        batch.close()  # what a Ctrl-C in the consumer does
+        leftovers = batch.close()  # what a Ctrl-C in the consumer leads to
         assert time.monotonic() - started < 5
+        assert batch.close() == []
+        assert list(batch) == []
     assert first.ok
     assert [p.name for p in tmp_path.iterdir()] == [first.output_path.name]
     assert not [t for t in threading.enumerate() if t.name.startswith("pdfco-batch")]
+    # The two stuck conversions had started their jobs: their ids come back to be resumed.
+    cancelled = [r.error for r in leftovers if isinstance(r.error, ConversionCancelledError)]
+    assert len(cancelled) >= 2
+    assert sum(1 for error in cancelled if error.job_id) >= 2
+    assert all(not r.ok for r in leftovers if r.error is not None)
+
+
+def test_skip_existing_outputs_costs_nothing(
+    client: PdfCoClient, emu: Emulator, ruled_pdf: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "ruled.xlsx").write_bytes(b"done before")
+    emu.clear_requests()
+    results = list(client.convert_many([ruled_pdf], output_dir=tmp_path, skip_existing=True))
+    assert [r.skipped for r in results] == [True]
+    assert results[0].ok
+    assert emu.requests == []
+    assert (tmp_path / "ruled.xlsx").read_bytes() == b"done before"
+
+
+def test_a_failed_conversion_says_what_it_cost(
+    client: PdfCoClient, emu: Emulator, ruled_pdf: Path
+) -> None:
+    emu.faults = FaultPlan([Fault.job_outcome("failed")])
+    before = client.get_credit_balance()
+    with pytest.raises(JobFailedError) as failed:
+        client.convert_pdf_to_xlsx(ruled_pdf)
+    after = client.get_credit_balance()
+    spent = failed.value.credits_spent
+    assert spent is not None
+    assert spent > 0
+    # PDF.co's "working" answers carry no credits field (2 credits each all the same), and the
+    # second balance call costs 2: everything else is in credits_spent, the refund included.
+    checks = sum(1 for r in emu.requests if r.endpoint == "job/check")
+    assert before - after - 2 - 2 * (checks - 1) == spent
 
 
 def test_progress_events_cover_a_whole_conversion(
@@ -125,6 +162,7 @@ def test_progress_events_cover_a_whole_conversion(
     downloads = [e for e in events if isinstance(e, DownloadProgress)]
     assert downloads[-1].received == (tmp_path / "x.xlsx").stat().st_size
     assert downloads[-1].total == downloads[-1].received
+    assert {e.source for e in events} == {str(ruled_pdf)}  # every event names its conversion
     started = [e for e in events if isinstance(e, JobStarted)]
     assert len(started) == 1
     assert started[0].source == str(ruled_pdf)
