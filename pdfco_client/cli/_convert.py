@@ -114,7 +114,8 @@ class Tracker:
             record.status = "working"
             return view.job_started
         if isinstance(event, JobStateChanged):
-            text = f"{event.state.value} (job {event.job_id}, {event.checks} checks)"
+            checks = f"{event.checks} check{'' if event.checks == 1 else 's'}"
+            text = f"{event.state.value} (job {event.job_id}, {checks})"
             return lambda r: view.note(r, text)
         if isinstance(event, DownloadProgress):
             record.status = "downloading"
