@@ -447,18 +447,17 @@ def _beside(table: Any, words: Sequence[dict[str, Any]]) -> Optional[_Beside]:
         cy = (word["top"] + word["bottom"]) / 2
         if not top < cy < bottom:
             continue
-        if cx < x0 - 1:
+        on_left = cx < x0 - 1
+        if not on_left and cx <= x1 + 1:
+            # Inside the frame. A word that crosses the border from a merged region (its centre
+            # in no cell, so no cell holds it) is read as text beside the table; others are the
+            # table's own.
+            crossing = word["x0"] < x0 - 1 or word["x1"] > x1 + 1
+            if not crossing or any(c[0] <= cx <= c[2] and c[1] <= cy <= c[3] for c in cells):
+                continue
+            on_left = word["x0"] < x0 - 1
+        if on_left:
             left_words.add(id(word))
-        elif x1 + 1 < cx:
-            pass
-        # A word that crosses the border from a merged region has its centre inside the frame
-        # but in no cell, so no cell would hold it: it is read as text beside the table.
-        elif any(c[0] <= cx <= c[2] and c[1] <= cy <= c[3] for c in cells):
-            continue
-        elif word["x0"] < x0 - 1:
-            left_words.add(id(word))
-        elif word["x1"] <= x1 + 1:
-            continue
         for position, (row_top, row_bottom) in enumerate(spans):
             if row_top <= cy <= row_bottom:
                 per_row[position].append(word)
