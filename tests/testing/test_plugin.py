@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from importlib.metadata import entry_points
+from typing import Any
 
 import pytest
 
@@ -43,8 +44,15 @@ def test_the_emulator_is_shared(pdfco_emulator, request):
 """
 
 
+def _pytest_plugins() -> list[Any]:
+    found: Any = entry_points()
+    if hasattr(found, "select"):
+        return list(found.select(group="pytest11"))
+    return list(found.get("pytest11", []))  # Python 3.9: a dict of groups
+
+
 def test_the_entry_point_is_installed() -> None:
-    found = [ep for ep in entry_points(group="pytest11") if ep.name == "pdfco"]
+    found = [ep for ep in _pytest_plugins() if ep.name == "pdfco"]
     assert [ep.value for ep in found] == ["pdfco_client.testing._plugin"]
 
 
