@@ -9,7 +9,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
-from ._exceptions import InputValidationError
+from ._exceptions import InputValidationError, OutputWriteError
 
 PARTIAL_SUFFIX = ".part"
 
@@ -32,25 +32,60 @@ def check_destination(destination: Path, *, overwrite: bool) -> Path:
 
 
 @contextmanager
-def atomic_write(destination: Path) -> Iterator[BinaryIO]:
-    """Yield a temporary file beside ``destination``; rename it into place on success.
+def atomic_write(destination: Path, *, overwrite: bool = True) -> Iterator[BinaryIO]:
+    """Yield a temporary file beside ``destination``; move it into place on success.
 
     On any failure, ``KeyboardInterrupt`` included, the temporary file is removed and an existing
-    ``destination`` is left untouched.
+    ``destination`` is left untouched. With ``overwrite=False`` a file that appeared at
+    ``destination`` meanwhile (another process) is not replaced either. File-system failures
+    raise :class:`OutputWriteError`.
     """
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    temporary = destination.with_name(f".{destination.name}.{secrets.token_hex(6)}{PARTIAL_SUFFIX}")
-    # os.open applies the umask to 0o666, so the result gets the permissions any new file would.
-    descriptor = os.open(
-        temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
-    )
+    # The name is cut so that a long but valid destination name still leaves room for ours.
+    stem = destination.name[:200]
+    temporary = destination.with_name(f".{stem}.{secrets.token_hex(6)}{PARTIAL_SUFFIX}")
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        # os.open applies the umask to 0o666: the result gets the permissions any new file would.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        descriptor = os.open(temporary, flags, 0o666)
+    except OSError as exc:
+        raise OutputWriteError(f"cannot write {destination}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(descriptor, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, destination)
-    except BaseException:
+        _publish(temporary, destination, overwrite)
+    except BaseException as exc:
         with suppress(FileNotFoundError):
             temporary.unlink()
+        if isinstance(exc, OSError) and not isinstance(
+            exc, (InputValidationError, OutputWriteError)
+        ):
+            raise OutputWriteError(f"cannot write {destination}: {exc.strerror or exc}") from exc
         raise
+
+
+def _publish(temporary: Path, destination: Path, overwrite: bool) -> None:
+    if overwrite:
+        os.replace(temporary, destination)
+        return
+    # link() refuses an existing name atomically, where "check, then replace" could clobber a
+    # file another process wrote in between.
+    try:
+        os.link(temporary, destination)
+    except FileExistsError:
+        raise InputValidationError(
+            f"output already exists: {destination} (pass overwrite=True to replace it)",
+            parameter="output",
+        ) from None
+    except OSError:
+        # No hard links here (some network and FAT file systems): check, then replace.
+        if destination.exists():
+            raise InputValidationError(
+                f"output already exists: {destination} (pass overwrite=True to replace it)",
+                parameter="output",
+            ) from None
+        os.replace(temporary, destination)
+        return
+    temporary.unlink()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import urlsplit
 
-from ._exceptions import ConversionCancelledError, InputValidationError
+from ._exceptions import ConversionCancelledError, InputValidationError, OutputWriteError
 from ._models import ConversionResult, OutputFormat
 from ._sources import describe_source
 
@@ -109,13 +109,19 @@ class BatchRun(Iterator[BatchResult]):
                 f"max_workers must be a positive integer, not {max_workers!r}",
                 parameter="max_workers",
             )
-        planner.output_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            planner.output_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputWriteError(
+                f"cannot create {planner.output_dir}: {exc.strerror or exc}"
+            ) from exc
         self._convert_one = convert_one
         self._planner = planner
         self._skip_existing = skip_existing
         self._max_workers = max_workers
         self._sources = iter(enumerate(sources))
         self._cancel = threading.Event()
+        self._lock = threading.Lock()
         self._pending: dict[Future[ConversionResult], tuple[Any, str, Path]] = {}
         self._ready: list[BatchResult] = []
         self._executor: Optional[ThreadPoolExecutor] = ThreadPoolExecutor(
@@ -126,30 +132,33 @@ class BatchRun(Iterator[BatchResult]):
         return self
 
     def __next__(self) -> BatchResult:
-        if self._executor is None:
-            raise StopIteration
         try:
-            self._fill()
-            while not self._ready:
-                if not self._pending:
-                    self._shutdown()
-                    raise StopIteration
-                done, _ = wait(self._pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    self._ready.append(self._outcome(future))
-                self._fill()
-            return self._ready.pop(0)
-        except BaseException as exc:
-            if not isinstance(exc, StopIteration):
-                # Ctrl-C or a failing source iterator: stop the workers first; a later close()
-                # still returns what had not been yielded.
-                self._stop()
+            while True:
+                with self._lock:
+                    self._fill()
+                    if self._ready:
+                        return self._ready.pop(0)
+                    if not self._pending:
+                        self._shutdown()
+                        raise StopIteration
+                    in_flight = list(self._pending)
+                # Waiting outside the lock lets close() run from another thread meanwhile.
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                with self._lock:
+                    for future in done:
+                        if future in self._pending:  # close() may have collected it already
+                            self._ready.append(self._outcome(future))
+        except (StopIteration, GeneratorExit):
+            raise
+        except BaseException:
+            # Ctrl-C or a failing source iterator: stop the workers first; a later close()
+            # still returns what had not been yielded.
+            self._stop()
             raise
 
     def _fill(self) -> None:
-        # Skipped sources are settled at once; each conversion takes a pool slot.
-        assert self._executor is not None
-        while len(self._pending) < self._max_workers:
+        # Under the lock. Skipped sources are settled at once; each conversion takes a slot.
+        while self._executor is not None and len(self._pending) < self._max_workers:
             item = next(self._sources, None)
             if item is None:
                 return
@@ -173,24 +182,32 @@ class BatchRun(Iterator[BatchResult]):
         raise error  # KeyboardInterrupt or SystemExit inside a worker: not a per-file outcome
 
     def close(self) -> list[BatchResult]:
-        """Stop the batch and return the outcomes that were not yielded yet."""
+        """Stop the batch and return the outcomes that were not yielded yet.
+
+        Safe to call from another thread than the one iterating (a "cancel" button): the
+        iteration then ends, and the outcomes go to whichever caller collects them first.
+        """
         self._stop()
-        leftovers, self._ready = self._ready, []
+        with self._lock:
+            leftovers, self._ready = self._ready, []
         return leftovers
 
     def _stop(self) -> None:
-        if self._executor is None:
-            return
         self._cancel.set()
-        for future in self._pending:
-            future.cancel()
-        self._shutdown()
-        self._ready.extend(self._outcome(future) for future in list(self._pending))
+        with self._lock:
+            executor, self._executor = self._executor, None
+            for future in self._pending:
+                future.cancel()
+        if executor is not None:
+            # Outside the lock: the running conversions end at their next step.
+            executor.shutdown(wait=True)
+        with self._lock:
+            self._ready.extend(self._outcome(future) for future in list(self._pending))
 
     def _shutdown(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
-            self._executor = None
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True)
 
     def __enter__(self) -> BatchRun:
         return self

@@ -8,6 +8,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypedDict, Union
 from urllib.parse import urlsplit
@@ -123,7 +124,14 @@ def _check_pages(pages: Optional[str]) -> Optional[str]:
 
 
 def _is_url(source: object) -> bool:
-    return isinstance(source, str) and source.lower().startswith(("http://", "https://"))
+    if not isinstance(source, str) or not source.lower().startswith(("http://", "https://")):
+        return False
+    try:
+        parts = urlsplit(source)
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError:
+        return False  # reported as "not an http(s) URL" where a URL is expected
+    return bool(parts.hostname)
 
 
 class PdfCoClient:
@@ -387,10 +395,12 @@ class PdfCoClient:
         check_destination(destination, overwrite=overwrite)
 
         def attempt() -> Path:
-            with (
-                self._transport.stream_from_storage(url, deadline=deadline) as body,
-                atomic_write(destination) as handle,
-            ):
+            # An ExitStack rather than a parenthesised "with": that form is Python 3.10 syntax.
+            with ExitStack() as stack:
+                body = stack.enter_context(
+                    self._transport.stream_from_storage(url, deadline=deadline)
+                )
+                handle = stack.enter_context(atomic_write(destination, overwrite=overwrite))
                 counter = ByteCounter(
                     self._download_emitter(destination, body.content_length),
                     self._transport.clock,
@@ -777,6 +787,9 @@ class PdfCoClient:
             raise
         except PdfCoError as exc:
             failure = exc
+            if job is not None and exc.job_id is None:
+                # The job was started (and may be billed): the caller can still pick it up.
+                exc.job_id = job.job_id
             raise
         finally:
             current_source.reset(token)

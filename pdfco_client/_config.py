@@ -83,6 +83,10 @@ def resolve_settings(
 ) -> ClientSettings:
     """Combine arguments, environment and defaults into validated settings."""
     env = os.environ if environ is None else environ
+    if api_key is not None and not isinstance(api_key, str):
+        raise ConfigurationError(f"api_key must be a string, not {type(api_key).__name__}")
+    if base_url is not None and not isinstance(base_url, str):
+        raise ConfigurationError(f"base_url must be a string, not {type(base_url).__name__}")
     key = api_key if api_key is not None else env.get(ENV_API_KEY, "")
     key = key.strip()
     if not key:
@@ -120,7 +124,11 @@ def resolve_settings(
 
 def validate_base_url(url: str) -> str:
     """Return ``url`` without a trailing slash, refusing plain http except on loopback."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - parsing the port is the check (out of range, not a number)
+    except ValueError as exc:
+        raise ConfigurationError(f"base_url is not a valid URL: {url!r} ({exc})") from None
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise ConfigurationError(f"base_url must be an http(s) URL with a host, not {url!r}")
     if parts.username or parts.password or parts.query or parts.fragment:

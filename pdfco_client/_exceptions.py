@@ -5,6 +5,7 @@
     PdfCoError
     ├── ConfigurationError          bad or missing settings (no key, http:// base URL, ...)
     ├── InputValidationError        input refused before any request (missing file, bad pages, ...)
+    ├── OutputWriteError            the result could not be written (disk full, permissions, ...)
     ├── APIConnectionError          the network failed; no answer was read
     │   ├── APITimeoutError         connect or read timeout
     │   ├── OutcomeUnknownError     a paid request may have reached PDF.co; it was not re-sent
@@ -50,12 +51,20 @@ __all__ = [
     "MalformedResponseError",
     "NotFoundError",
     "OutcomeUnknownError",
+    "OutputWriteError",
     "PdfCoError",
     "ProcessingTimeoutError",
     "RateLimitError",
     "ServerError",
     "api_error_for",
 ]
+
+
+def _rebuild(cls: type[PdfCoError], args: tuple[Any, ...], state: dict[str, Any]) -> PdfCoError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class PdfCoError(Exception):
@@ -66,6 +75,14 @@ class PdfCoError(Exception):
     #: Credits the failed one-call conversion had spent, as PDF.co reported them (set by
     #: ``convert`` and its helpers; ``None`` elsewhere).
     credits_spent: Optional[int] = None
+    #: The job a failed one-call conversion had started, if it got that far: it may have run
+    #: (and been billed) all the same; ``wait_for_job(job_id)`` picks it up.
+    job_id: Optional[str] = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross process boundaries (multiprocessing, Celery, Dask): rebuild them from
+        # their message and attributes, since most constructors take keyword-only arguments.
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
 
 
 class ConfigurationError(PdfCoError, ValueError):
@@ -79,6 +96,13 @@ class InputValidationError(PdfCoError, ValueError):
         super().__init__(message)
         #: The argument at fault (``"source"``, ``"pages"``, ``"to"``, ...), when there is one.
         self.parameter = parameter
+
+
+class OutputWriteError(PdfCoError, OSError):
+    """The result was downloaded but could not be written (no space, no permission, ...).
+
+    Nothing partial is left: the temporary file is removed and an existing file is untouched.
+    """
 
 
 class APIConnectionError(PdfCoError):
@@ -193,6 +217,8 @@ class MalformedResponseError(APIError):
 class JobFailedError(PdfCoError):
     """A background job ended ``failed``, ``aborted`` or ``unknown``."""
 
+    job_id: str
+
     def __init__(
         self,
         job_id: str,
@@ -214,6 +240,8 @@ class JobFailedError(PdfCoError):
 
 class JobTimeoutError(PdfCoError):
     """A job was still running at the deadline. It may still finish: resume with its id."""
+
+    job_id: str
 
     def __init__(self, job_id: str, waited: float) -> None:
         super().__init__(

@@ -26,6 +26,7 @@ from ._exceptions import (
     APIConnectionError,
     APITimeoutError,
     IncompleteDownloadError,
+    InputValidationError,
     MalformedResponseError,
     NotFoundError,
     OutcomeUnknownError,
@@ -44,9 +45,18 @@ from ._version import __version__
 API_KEY_HEADER = "x-api-key"
 USER_AGENT = f"pdfco-client/{__version__} python-requests/{requests.__version__}"
 
-#: Answers to a paid request that do not say whether it was carried out: a gateway that gave up
-#: waiting (504) or lost the upstream (502) may have passed the request on.
-_AMBIGUOUS_STATUSES = frozenset({502, 504})
+#: The only failure answers after which a paid request is sent again without being asked to:
+#: PDF.co saying it did not carry the request out (408: it never got all of it; 500: it failed;
+#: 503: it refused; 429 is a RateLimitError). Any other 5xx may come from a gateway that gave up
+#: waiting (502, 504, Cloudflare's 520-524, 598-599) after passing the request on.
+_SAFE_TO_RESEND_STATUSES = frozenset({408, 500, 503})
+
+#: requests' errors about the URL itself: nothing was sent and sending again cannot help.
+_BAD_URL_ERRORS = (
+    requests.exceptions.InvalidURL,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.InvalidSchema,
+)
 
 #: Opens a fresh body for each attempt of an upload; ``None`` when the body cannot be re-read.
 BodyOpener = Callable[[], BlockReader]
@@ -83,9 +93,14 @@ def parse_retry_after(
 
 
 def _origin(url: str) -> tuple[str, str, int]:
-    parts = urlsplit(url)
-    scheme = (parts.scheme or "").lower()
-    port = parts.port or (443 if scheme == "https" else 80)
+    try:
+        parts = urlsplit(url)
+        scheme = (parts.scheme or "").lower()
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError:
+        # A malformed URL (port out of range, bad IPv6 literal) matches no origin, so it never
+        # gets the key; requests then refuses it and _send reports it.
+        return "", "", -1
     return scheme, (parts.hostname or "").lower(), port
 
 
@@ -110,8 +125,11 @@ def _body_status(body: Mapping[str, Any]) -> Optional[int]:
         return None
     if isinstance(status, int):
         return status
-    if isinstance(status, str) and status.strip().isdigit():
-        return int(status)
+    if isinstance(status, str) and status.strip().isdecimal():
+        try:
+            return int(status)
+        except ValueError:  # decimal digits of other scripts
+            return None
     return None
 
 
@@ -230,7 +248,7 @@ class Transport:
     def _outcome_unknown(error: BaseException) -> bool:
         if isinstance(error, APIConnectionError):
             return error.request_sent
-        return isinstance(error, ServerError) and error.http_status in _AMBIGUOUS_STATUSES
+        return isinstance(error, ServerError) and error.status_code not in _SAFE_TO_RESEND_STATUSES
 
     def _api_attempt(
         self,
@@ -258,10 +276,11 @@ class Transport:
         try:
             text = response.content
         except requests.RequestException as exc:
-            raise self._translate(exc, response.request.method or "GET", response.url) from exc
+            method = response.request.method or "GET"
+            raise self._translate(exc, method, response.url) from self._cause(exc, response.url)
         try:
             body = json.loads(text) if text else None
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
             body = None
             if response.status_code < 400:
                 raise MalformedResponseError(
@@ -374,14 +393,27 @@ class Transport:
 
     # -- sending ------------------------------------------------------------------------------
 
+    def _is_api(self, url: Optional[str]) -> bool:
+        return url is not None and _origin(url) == self._api_origin
+
+    def _cause(self, exc: BaseException, url: Optional[str]) -> Optional[BaseException]:
+        """The exception to chain ours to: requests' own, except for storage URLs.
+
+        requests puts the whole URL in its messages, and a presigned URL's query is a
+        credential: chained, it would reach every logged traceback.
+        """
+        return exc if self._is_api(url) else None
+
     def _headers_for(self, url: str, extra: Optional[Mapping[str, str]]) -> dict[str, Any]:
         headers: dict[str, Any] = {"User-Agent": USER_AGENT}
-        if _origin(url) == self._api_origin:
+        if self._is_api(url):
             headers[API_KEY_HEADER] = self._settings.api_key
         else:
-            # None removes a key a caller's own session may carry as a default header, so that
-            # presigned storage hosts never see it (the official samples leak it there).
+            # None removes a key (or an Authorization) a caller's own session may carry as a
+            # default header, so that presigned storage hosts never see it (the official samples
+            # leak the key there).
             headers[API_KEY_HEADER] = None
+            headers["Authorization"] = None
         if extra:
             headers.update(extra)
         return headers
@@ -418,10 +450,15 @@ class Transport:
                 timeout=(connect, read),
                 **kwargs,
             )
+        except _BAD_URL_ERRORS as exc:
+            raise InputValidationError(
+                f"{method} {redact_url(url)}: not a valid URL ({type(exc).__name__})",
+                parameter="url",
+            ) from None
         except requests.RequestException as exc:
             if logger.isEnabledFor(logging.DEBUG):
                 logger.debug("%s %s failed: %s", method, redact_url(url), type(exc).__name__)
-            raise self._translate(exc, method, url) from exc
+            raise self._translate(exc, method, url) from self._cause(exc, url)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d in %.3f s",
@@ -460,7 +497,9 @@ class StreamedBody:
         self._deadline = deadline
         length = response.headers.get("Content-Length")
         #: The announced size, or ``None`` when the server did not say.
-        self.content_length: Optional[int] = int(length) if length and length.isdigit() else None
+        self.content_length: Optional[int] = (
+            int(length) if length and length.isascii() and length.isdigit() else None
+        )
         self.url = response.url
 
     def chunks(self, chunk_size: int) -> Iterator[bytes]:
@@ -485,8 +524,14 @@ class StreamedBody:
                     f"{expected if expected is not None else 'unknown'} bytes",
                     expected=expected,
                     received=received,
-                ) from exc
-            raise Transport._translate(exc, "GET", self.url) from exc
+                ) from self._transport._cause(exc, self.url)
+            translated = Transport._translate(exc, "GET", self.url)
+            raise translated from self._transport._cause(exc, self.url)
+        encoding = self._response.headers.get("Content-Encoding", "identity").lower()
+        if encoding not in ("", "identity"):
+            # A server that compressed despite "Accept-Encoding: identity": Content-Length
+            # counts the bytes on the wire, not the decoded ones.
+            received = self._response.raw.tell()
         if self.content_length is not None and received != self.content_length:
             raise IncompleteDownloadError(
                 f"download of {redact_url(self.url)} ended after {received} of "

@@ -25,7 +25,8 @@ def configure_from_env(environ: Optional[Mapping[str, str]] = None) -> None:
     global _handler
     env = os.environ if environ is None else environ
     level = _LEVELS.get(env.get(ENV_LOG, "").strip().lower())
-    if level is None:
+    if level is None or any(handler is not _handler for handler in logger.handlers):
+        # Off, or the application (our CLI, say) set up this logger itself: its choice wins.
         return
     logger.setLevel(level)
     if _handler is None:

@@ -44,7 +44,7 @@ class RequestGate:
                 )
             self._next_slot = slot + self.interval
         if delay > 0:
-            self._sleep(delay)
+            deadline.sleeper(self._sleep)(delay)  # a batch's cancel event wakes it too
         return delay
 
     def close_for(self, seconds: float) -> None:

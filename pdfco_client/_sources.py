@@ -76,12 +76,35 @@ class BlockReader(io.RawIOBase):
         return self._size - self._left
 
     def read(self, size: int = -1) -> bytes:
+        if self._left == 0:
+            if self._owns:
+                self._check_unchanged()
+            return b""
         wanted = self._left if size is None or size < 0 else max(size, DEFAULT_CHUNK_SIZE)
         data = self._raw.read(min(wanted, self._left))
+        if not data:
+            # The server was promised Content-Length bytes: a shorter body would hang the PUT.
+            raise InputValidationError(
+                f"the source ended after {self._size - self._left} of {self._size} bytes: "
+                "it changed during the upload",
+                parameter="source",
+            )
         self._left -= len(data)
-        if self.on_read is not None and data:
+        if self.on_read is not None:
             self.on_read(len(data))
         return data
+
+    def _check_unchanged(self) -> None:
+        # A file that grew while it was sent would reach PDF.co cut short, silently.
+        try:
+            size = os.fstat(self._raw.fileno()).st_size
+        except (OSError, ValueError, io.UnsupportedOperation):
+            return
+        if size != self._size:
+            raise InputValidationError(
+                f"the source changed during the upload ({self._size} bytes, now {size})",
+                parameter="source",
+            )
 
     def close(self) -> None:
         if self._owns and not self.closed:
@@ -104,7 +127,8 @@ def describe_source(source: object) -> Optional[str]:
     """
     if isinstance(source, str) and source.lower().startswith(("http://", "https://")):
         parts = urlsplit(source)
-        return f"{parts.scheme}://{parts.netloc}{parts.path}"
+        host = parts.netloc.rpartition("@")[2]  # never user:password@
+        return f"{parts.scheme}://{host}{parts.path}"
     if isinstance(source, (str, os.PathLike)):
         return str(Path(source))
     name = getattr(source, "name", None)
@@ -156,11 +180,20 @@ def _from_path(path: Path, name: Optional[str]) -> PreparedSource:
         ) from exc
     if size == 0:
         raise InputValidationError(f"the file is empty (0 bytes): {path}", parameter="source")
+
+    def reopen() -> BlockReader:
+        try:
+            return BlockReader(path.open("rb"), size, owns=True)
+        except OSError as exc:
+            raise InputValidationError(
+                f"cannot read {path}: {exc.strerror or exc}", parameter="source"
+            ) from exc
+
     return PreparedSource(
         name=name or path.name,
         size=size,
         head=head,
-        open=lambda: BlockReader(path.open("rb"), size, owns=True),
+        open=reopen,
         rewindable=True,
         cleanup=lambda: None,
     )

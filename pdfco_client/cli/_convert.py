@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -204,13 +205,24 @@ def run_batch(
         # Closing the batch cancels conversions in flight at their next step and waits for its
         # threads, so no partial file is left once this returns; what it hands back are the
         # outcomes not yet shown, with the ids of the jobs that had started. A second Ctrl-C
-        # during that wait must not lose them.
+        # during that wait says what it waits for; a third quits at once, listing the jobs.
+        interrupts = 0
         while True:
             try:
                 leftovers = results.close()
                 break
             except KeyboardInterrupt:
                 outcome.interrupted = True
+                interrupts += 1
+                if interrupts == 1:
+                    print(
+                        "pdfco: stopping the conversions in flight (no partial files are "
+                        "kept); press Ctrl-C again to quit at once",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                else:
+                    _quit_now(records)
     for item in leftovers:
         record = by_source[item.label]
         if isinstance(item.error, ConversionCancelledError):
@@ -225,6 +237,19 @@ def run_batch(
             if record.status not in (CONVERTED, SKIPPED, FAILED, INTERRUPTED, CANCELLED):
                 record.status = CANCELLED  # never reached a worker
     return outcome
+
+
+def _quit_now(records: Sequence[FileRecord]) -> None:
+    # The worker threads cannot be interrupted; a user who insists gets the started jobs from
+    # the progress events, and the process ends without waiting (partial .part files may stay).
+    started = [r for r in records if r.job_id and r.status not in (CONVERTED, SKIPPED, FAILED)]
+    if started:
+        print("pdfco: these jobs were started; resume with:", file=sys.stderr)
+        for record in started:
+            print(f"  pdfco job wait {record.job_id} --download {record.output}", file=sys.stderr)
+    sys.stderr.flush()
+    sys.stdout.flush()
+    os._exit(int(ExitCode.INTERRUPTED))
 
 
 def _settle(

@@ -51,10 +51,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     args = parser.parse_args(argv)
     source = args.input or sample_pdf_path()
-    with (
-        Emulator() as emulator,
-        PdfCoClient(api_key=emulator.api_key, base_url=emulator.base_url) as client,
-    ):
+    emulator = Emulator()
+    with emulator, PdfCoClient(api_key=emulator.api_key, base_url=emulator.base_url) as client:
         print(f"emulator: {emulator.base_url}")
         print(f"input:    {source}")
         try:

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pdfco_client import (
+    BatchResult,
     ConversionCancelledError,
     DownloadProgress,
     InputValidationError,
@@ -243,3 +244,23 @@ def _cells(path: Path) -> list[tuple[object, ...]]:
         return [row for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
+
+
+def test_close_from_another_thread_ends_the_iteration(
+    emu: Emulator, ruled_pdf: Path, tmp_path: Path
+) -> None:
+    emu.faults = FaultPlan([Fault.job_outcome("stuck", times=10)])
+    collected: list[BatchResult] = []
+    with make_client(emu, job_timeout=60) as client:
+        batch = client.convert_many([ruled_pdf] * 4, output_dir=tmp_path, max_workers=2)
+        # What a "cancel" button does: close the batch from another thread.
+        timer = threading.Timer(0.5, lambda: collected.extend(batch.close()))
+        timer.start()
+        seen = list(batch)
+        timer.join(timeout=10)
+    outcomes = seen + collected
+    assert len(outcomes) == 2  # the two running ones; the queued two never started
+    for item in outcomes:
+        assert isinstance(item.error, ConversionCancelledError)
+        assert item.error.job_id
+    assert list(tmp_path.iterdir()) == []

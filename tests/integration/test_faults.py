@@ -154,9 +154,12 @@ def test_expired_result_url_is_not_found(
     client: PdfCoClient, emu: Emulator, ruled_pdf: Path, tmp_path: Path
 ) -> None:
     emu.faults = FaultPlan([Fault.expired_result()])
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError) as raised:
         client.convert_pdf_to_xlsx(ruled_pdf, output=tmp_path / "x.xlsx")
     assert not list(tmp_path.iterdir())
+    # The job ran and was billed: the error says which one, and what the attempt cost.
+    assert raised.value.job_id
+    assert raised.value.credits_spent
 
 
 def test_api_key_never_reaches_storage(emu: Emulator, ruled_pdf: Path, tmp_path: Path) -> None:

@@ -31,10 +31,9 @@ def build() -> bytes:
     book.save(raw)
     # openpyxl stamps the save time into each zip entry; rewrite them with a fixed one.
     fixed = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src,
-        zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
+    src = zipfile.ZipFile(io.BytesIO(raw.getvalue()))
+    dst = zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED)
+    with src, dst:
         for info in src.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
             entry.compress_type = zipfile.ZIP_DEFLATED

@@ -151,10 +151,8 @@ def test_another_host_fails_the_test_even_when_swallowed() -> None:
 
 
 def test_an_endpoint_it_does_not_emulate_is_unexpected() -> None:
-    with (
-        pytest.raises(UnexpectedRequestError, match="does not emulate POST /pdf/merge"),
-        mock_pdfco(),
-    ):
+    expected = pytest.raises(UnexpectedRequestError, match="does not emulate POST /pdf/merge")
+    with expected, mock_pdfco():
         requests.post("https://api.pdf.co/v1/pdf/merge", headers={"x-api-key": "k"}, timeout=5)
 
 

@@ -42,6 +42,7 @@ EXPECTED = [
     "OutcomeUnknownError",
     "OutputFormat",
     "OutputPlanner",
+    "OutputWriteError",
     "PdfCoClient",
     "PdfCoError",
     "PdfInfo",

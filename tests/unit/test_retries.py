@@ -226,6 +226,9 @@ UNKNOWN_OUTCOME: list[Failure] = [
     requests.exceptions.ChunkedEncodingError("broken"),
     502,
     504,
+    520,  # Cloudflare-style gateway answers: the origin may have carried the request out
+    524,
+    599,
 ]
 SAFE_TO_RESEND: list[Failure] = [
     refused(),
