@@ -519,7 +519,8 @@ def info(ctx: click.Context, source: str, password: Optional[str]) -> None:
             try:
                 client.delete_file(uploaded.url, timeout=timeout)
             except PdfCoError as exc:
-                click.echo(f"pdfco: warning: could not delete the upload: {exc}", err=True)
+                warning = f"pdfco: warning: could not delete the upload: {exc}"
+                click.echo(state.masker.mask(warning), err=True)
     data = {"source": source, **details.model_dump(mode="json")}
     if state.settings.json:
         print_json(data, state.masker)
