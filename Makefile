@@ -58,5 +58,13 @@ matrix:
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# The oldest supported Python with the lowest versions of the core's dependencies.
+LOWEST := requests==2.31.0 'urllib3<2' pydantic==2.5.3 tenacity==8.3.0
+.PHONY: lowest
+lowest:
+	$(MAKE) venv PYTHON="$$(pyenv root)/versions/$$(pyenv versions --bare | grep '^3.9' | tail -1)/bin/python" VENV=.venv-lowest
+	.venv-lowest/bin/python -m pip install --quiet $(LOWEST)
+	.venv-lowest/bin/pytest -q tests/unit tests/integration
+
 clean:
 	rm -rf .venv .venv-* .mypy_cache .ruff_cache .pytest_cache dist build

@@ -10,8 +10,11 @@ and checks the invariants the client promises whatever happens:
 - no temporary ``.part`` file is left anywhere in the output folder;
 - the API key never reached the storage host (the emulator records every request that carried
   one there) and never appeared in a log line (the client logs at DEBUG into a buffer);
-- memory (RSS) and threads stay flat: sampled after each tenth of the run, the last samples may
-  not exceed the first by more than a margin.
+- memory (RSS) stays flat: sampled after each tenth of the run, the last sample may not exceed
+  the first by more than a margin;
+- threads stay bounded: thread pools start their threads lazily, so the count may creep up at
+  first, but it never passes what the pools allow (the batch's workers, the emulator's request
+  and job workers) above the count before the batch.
 
 The emulator runs in this process, on loopback only; the run is bounded by a count and by a
 wall-clock limit, and it exits non-zero when an invariant fails.
@@ -40,6 +43,8 @@ from tests.pdf_factory import make_multi_page_pdf, make_ruled_table_pdf, make_un
 
 #: RSS may grow by this much between the first and the last samples (allocator noise, caches).
 RSS_MARGIN_MIB = 40.0
+JOB_WORKERS = 4
+HTTP_WORKERS = 8
 
 
 def fault_plan(seed: int) -> FaultPlan:
@@ -91,7 +96,7 @@ def run(conversions: int, workers: int, seed: int, time_limit: float) -> int:
         }
         for name, data in inputs.items():
             (root / f"{name}.pdf").write_bytes(data)
-        with Emulator(job_min_duration=0.05, workers=4) as emu:
+        with Emulator(job_min_duration=0.05, workers=JOB_WORKERS, http_workers=HTTP_WORKERS) as emu:
             settings = {
                 "api_key": emu.api_key,
                 "base_url": emu.base_url,
@@ -120,6 +125,9 @@ def run(conversions: int, workers: int, seed: int, time_limit: float) -> int:
             outcomes: Counter[str] = Counter()
             samples: list[tuple[int, float, int]] = []
             output_dir = root / "out"
+            threads_before = threading.active_count()
+            # Two servers (API and storage) with their request pools, the job pool, the batch.
+            thread_bound = threads_before + workers + 2 * HTTP_WORKERS + JOB_WORKERS
             started = time.monotonic()
             with PdfCoClient(**settings) as client:  # type: ignore[arg-type]
                 batch = client.convert_many(
@@ -187,11 +195,13 @@ def run(conversions: int, workers: int, seed: int, time_limit: float) -> int:
                     f"{samples[0][1]:.1f} -> {samples[-1][1]:.1f} MiB",
                 )
             )
+            most = max(threads for _, _, threads in samples)
             checks.append(
                 (
-                    "threads flat across the run",
-                    samples[-1][2] <= samples[0][2],
-                    f"{samples[0][2]} -> {samples[-1][2]}",
+                    "threads bounded across the run",
+                    most <= thread_bound,
+                    f"{threads_before} before, {samples[0][2]} -> {samples[-1][2]}, "
+                    f"max {most} <= {thread_bound}",
                 )
             )
         checks.append(
