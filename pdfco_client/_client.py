@@ -405,9 +405,9 @@ class PdfCoClient:
                     self._download_emitter(destination, body.content_length),
                     self._transport.clock,
                 )
-                for chunk in body.chunks(DEFAULT_CHUNK_SIZE):
-                    handle.write(chunk)
-                    counter.add(len(chunk))
+                for view in body.views(DEFAULT_CHUNK_SIZE):
+                    handle.write(view)
+                    counter.add(len(view))
             counter.finish()
             return destination
 

