@@ -17,7 +17,7 @@ from typing import Callable, Optional
 from . import emulator_throughput, overhead, transfer
 
 BENCHMARKS: list[tuple[str, Callable[[Optional[Sequence[str]]], int], list[str]]] = [
-    ("transfer", transfer.main, ["--repeat", "3"]),
+    ("transfer", transfer.main, ["--repeat", "5"]),
     ("emulator_throughput", emulator_throughput.main, []),
     ("overhead", overhead.main, []),
 ]
