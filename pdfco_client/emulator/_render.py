@@ -8,10 +8,11 @@ object while a repeated one is a list. XLSX has one worksheet per page named ``P
 1-based page number in the source) with numbers stored as numbers.
 
 Number recognition (:func:`parse_number`) is deliberately conservative: a value that could be read
-two ways stays text. Recognised: ``1,505`` ``1 234.5`` ``-12.5`` ``(35.8)`` ``△525`` (Japanese
-negative) ``$4,700.00`` ``1.393,4`` ``0,2885``. Kept as text: ``00123`` (leading zero), ``1.2.3``,
-``12%`` (percentages stay as printed), dates, and ``1.393`` (decimal or grouped: ambiguous, read as
-the decimal 1.393 only because that is how every spreadsheet reads it).
+two ways stays text. Recognised: ``1,505`` ``1 234.5`` ``-12.5`` ``+18`` (shown with its sign)
+``(35.8)`` ``△525`` (Japanese negative) ``$4,700.00`` ``1.393,4`` ``0,2885``. Kept as text:
+``00123`` (leading zero), ``1.2.3``, ``12%`` (percentages stay as printed), dates, and ``1.393``
+(decimal or grouped: ambiguous, read as the decimal 1.393 only because that is how every
+spreadsheet reads it).
 """
 
 from __future__ import annotations
@@ -68,10 +69,14 @@ def parse_number(text: str) -> Optional[tuple[Number, str]]:
         currency, value = value[0], value[1:].strip()
     elif value and value[-1] in _CURRENCY:
         currency, value = value[-1], value[:-1].strip()
+    explicit_plus = False
     if value.startswith(_NEGATIVE_PREFIX):
         if negative:
             return None
         negative, value = True, value[1:].strip()
+    elif value.startswith("+") and not negative:
+        # A change column ("+18", "-7"): a number, shown with its sign as printed.
+        explicit_plus, value = True, value[1:].strip()
     if value and value[0] in _CURRENCY and not currency:
         currency, value = value[0], value[1:].strip()
     parsed = _unsigned(value)
@@ -83,6 +88,8 @@ def parse_number(text: str) -> Optional[tuple[Number, str]]:
     pattern = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals else "")
     if currency:
         pattern = f'"{currency}"{pattern}'
+    if explicit_plus:
+        pattern = f"+{pattern};-{pattern};{pattern}"
     return number, pattern
 
 
