@@ -76,6 +76,24 @@ class OutputFormat(str, enum.Enum):
         """The usual file extension of this format's output."""
         return {"json2": "json", "text": "txt", "text-simple": "txt"}.get(self.value, self.value)
 
+    @property
+    def media_type(self) -> str:
+        """The MIME type of this format's output."""
+        return _MEDIA_TYPES[self.value]
+
+
+_MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xls": "application/vnd.ms-excel",
+    "csv": "text/csv",
+    "json": "application/json",
+    "json2": "application/json",
+    "text": "text/plain",
+    "text-simple": "text/plain",
+    "html": "text/html",
+    "xml": "application/xml",
+}
+
 
 class JobState(str, enum.Enum):
     """The states ``/v1/job/check`` reports."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Callable, Optional, TypeVar
 
+from pdfco_client._models import OutputFormat
 from pdfco_client._pages import PageRangeSyntaxError, parse_page_range, resolve_page_range
 from pdfco_client.emulator._extract import (
     ConversionError,
@@ -55,18 +56,12 @@ SUPPORTED_FORMATS: tuple[str, ...] = (
     "xml",
 )
 
-_XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-# format → (media type, file extension)
+# format -> (media type, file extension), from the client's own table of formats (no XLS: the
+# emulator has no legacy-Excel writer).
 _OUTPUT_TYPES: dict[str, tuple[str, str]] = {
-    "xlsx": (_XLSX_MEDIA_TYPE, "xlsx"),
-    "csv": ("text/csv", "csv"),
-    "json": ("application/json", "json"),
-    "json2": ("application/json", "json"),
-    "text": ("text/plain", "txt"),
-    "text-simple": ("text/plain", "txt"),
-    "html": ("text/html", "html"),
-    "xml": ("application/xml", "xml"),
+    fmt.value: (fmt.media_type, fmt.extension)
+    for fmt in OutputFormat
+    if fmt is not OutputFormat.XLS
 }
 
 _GRID_RENDERERS: dict[str, Callable[[Iterator[PageGrid]], tuple[bytes, int]]] = {

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
+from pdfco_client._models import OutputFormat
+
 __all__ = ["RESULT_MEDIA_TYPES", "RESULT_TABLE", "XLSX_FILE_NAME", "result_bytes"]
 
 #: The cells of every result the mock produces: a header row, then one row per region.
@@ -26,20 +28,14 @@ RESULT_TABLE: tuple[tuple[str, ...], ...] = (
 
 XLSX_FILE_NAME = "result.xlsx"
 
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-#: Media type and file extension of each format's result.
+#: Media type and file extension of each format's result. The mock has no legacy-XLS writer: for
+#: ``xls`` it serves the same workbook, in the XLSX format.
 RESULT_MEDIA_TYPES: Mapping[str, tuple[str, str]] = {
-    "xlsx": (_XLSX, "xlsx"),
-    # The mock has no legacy-XLS writer: it serves the same workbook, in the XLSX format.
-    "xls": (_XLSX, "xls"),
-    "csv": ("text/csv", "csv"),
-    "json": ("application/json", "json"),
-    "json2": ("application/json", "json"),
-    "text": ("text/plain", "txt"),
-    "text-simple": ("text/plain", "txt"),
-    "html": ("text/html", "html"),
-    "xml": ("application/xml", "xml"),
+    fmt.value: (
+        OutputFormat.XLSX.media_type if fmt is OutputFormat.XLS else fmt.media_type,
+        fmt.extension,
+    )
+    for fmt in OutputFormat
 }
 
 
