@@ -17,6 +17,8 @@ class JobRunner:
     def __init__(self, workers: int, max_pending: int) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pdfco-emu-job")
         self._slots = threading.BoundedSemaphore(max_pending)
+        #: Set by :meth:`close`: jobs waiting (for a webhook, say) give up at once.
+        self.stopping = threading.Event()
 
     def submit(self, work: Callable[[], None]) -> None:
         """Queue ``work``; raises :class:`JobTableFullError` when the queue is full."""
@@ -37,4 +39,5 @@ class JobRunner:
 
     def close(self) -> None:
         """Drop queued jobs and wait for the running ones."""
+        self.stopping.set()
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Request, Response
 
 from pdfco_client._pages import PageRangeSyntaxError, parse_page_range
 
+from ._callbacks import check_callback, deliver
 from ._context import Context, iso, ms
 from ._faults import Fault
 from ._operations import (
@@ -89,7 +90,8 @@ def _run(
     ttl = ctx.expiration(params)
     name = safe_name(params.get_str("name"), f"{source.stem}.{operation.extension}")
     if params.get_bool("async"):
-        return _submit(ctx, request, operation, start, endpoint, rate, name, ttl)
+        callback = check_callback(params.get_str("callback"))
+        return _submit(ctx, request, operation, start, endpoint, rate, name, ttl, callback)
     if ctx.state.credits < rate:
         raise ParamError("Not enough credits", 402)
     result = operation.run()
@@ -140,6 +142,7 @@ def _submit(
     rate: int,
     name: str,
     ttl: int,
+    callback: Optional[str] = None,
 ) -> Response:
     remaining = ctx.charge(rate)
     job_id = new_id()
@@ -160,7 +163,7 @@ def _submit(
     expired = ctx.faults().result_expired(endpoint, request.path)
     try:
         ctx.state.add_job(job)
-        ctx.runner.submit(lambda: _work(ctx, job, operation, outcome, expired, ttl))
+        ctx.runner.submit(lambda: _work(ctx, job, operation, outcome, expired, ttl, callback))
     except JobTableFullError as exc:
         ctx.state.refund(rate)
         raise ParamError(f"Too many requests: {exc}", 429) from exc
@@ -181,9 +184,27 @@ def _submit(
 
 
 def _work(
+    ctx: Context,
+    job: Job,
+    operation: Operation,
+    outcome: Optional[Fault],
+    expired: bool,
+    ttl: int,
+    callback: Optional[str] = None,
+) -> None:
+    """Run one async job on the worker pool, record how it ended, and call its webhook."""
+    _run_job(ctx, job, operation, outcome, expired, ttl)
+    if callback is None or job.stuck:
+        return
+    # Clients see a job end no sooner than job_min_duration: neither does its webhook.
+    if ctx.runner.stopping.wait(max(0.0, job.visible_after - time.monotonic())):
+        return
+    deliver(callback, _finished_body(job, job.status, ctx), ctx.runner.stopping)
+
+
+def _run_job(
     ctx: Context, job: Job, operation: Operation, outcome: Optional[Fault], expired: bool, ttl: int
 ) -> None:
-    """Run one async job on the worker pool and record how it ended."""
     if outcome is not None and outcome.outcome == "stuck":
         ctx.state.finish_job(job, "working", stuck=True)
         return
@@ -231,9 +252,24 @@ def job_check(ctx: Context, request: Request, params: Params, start: float) -> R
     if status == "working":
         return ctx.json({"status": "working", "remainingCredits": remaining})
     settled = ctx.state.settle_job(job)
+    body = _finished_body(job, status, ctx)
+    body.update(
+        {
+            # A failed job's refund of its first page shows as negative credits, as in PDF.co's
+            # logs, so a client summing "credits" gets what the job really cost.
+            "credits": cost + settled,
+            "remainingCredits": ctx.state.credits,
+            "duration": ms(start),
+        }
+    )
+    return ctx.json(body)
+
+
+def _finished_body(job: Job, status: str, ctx: Context) -> dict[str, Any]:
+    """What a job check (and a webhook) says of a job that has ended, credits aside."""
     finished = job.finished_monotonic or time.monotonic()
     job_duration = int((finished - (job.visible_after - ctx.settings.job_min_duration)) * 1000)
-    body: dict[str, Any] = {"status": status, "jobId": job_id}
+    body: dict[str, Any] = {"status": status, "jobId": job.job_id}
     if status == "success":
         body.update(
             {
@@ -252,17 +288,8 @@ def job_check(ctx: Context, request: Request, params: Params, start: float) -> R
                 "errorCode": job.error_code or (500 if status == "failed" else 0),
             }
         )
-    body.update(
-        {
-            # A failed job's refund of its first page shows as negative credits, as in PDF.co's
-            # logs, so a client summing "credits" gets what the job really cost.
-            "credits": cost + settled,
-            "remainingCredits": ctx.state.credits,
-            "duration": ms(start),
-            "jobDuration": max(job_duration, 0),
-        }
-    )
-    return ctx.json(body)
+    body["jobDuration"] = max(job_duration, 0)
+    return body
 
 
 def balance(ctx: Context, request: Request, params: Params, start: float) -> Response:
