@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Callable, Optional
 
+from pdfco_client._prices import CALL_CREDITS, PAGE_CREDITS
+
 __all__ = [
     "CREDIT_COSTS",
     "ID_ALPHABET",
@@ -36,30 +38,8 @@ __all__ = [
     "new_id",
 ]
 
-# Credits per call, from PDF.co's pricing page where it gives a number (see the API notes, §1);
-# `pdf/info` has no published price, 5 is our choice.
-CREDIT_COSTS: Mapping[str, int] = {
-    "file/upload/get-presigned-url": 7,
-    "file/upload": 11,
-    "file/upload/base64": 21,
-    "file/upload/url": 11,
-    "file/delete": 7,
-    "job/check": 2,
-    "account/credit/balance": 2,
-    "pdf/info": 5,
-}
-# Credits per converted page. csv, json (legacy) and html are PDF.co's published prices; the
-# others are not published, so we picked plausible values (text-simple is "cheaper than text").
-PAGE_CREDITS: Mapping[str, int] = {
-    "xlsx": 10,
-    "csv": 28,
-    "json": 28,
-    "json2": 10,
-    "text": 10,
-    "text-simple": 5,
-    "html": 21,
-    "xml": 10,
-}
+#: The prices this emulator charges (the package's one price table, which the mock uses too).
+CREDIT_COSTS: Mapping[str, int] = CALL_CREDITS
 
 ID_ALPHABET = string.ascii_uppercase + string.digits
 _CHUNK = 64 * 1024

@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from pdfco_client._config import DEFAULT_BASE_URL, ENV_BASE_URL, validate_base_url
 from pdfco_client._pages import PageRangeSyntaxError, parse_page_range, resolve_page_range
+from pdfco_client._prices import CALL_CREDITS, PAGE_CREDITS
 
 from ._results import RESULT_MEDIA_TYPES, result_bytes
 
@@ -56,27 +57,9 @@ DEFAULT_WORKING_CHECKS = 1
 #: Checks a ``"slow"`` job answers ``working``.
 DEFAULT_SLOW_CHECKS = 20
 
-# Credits per call and per converted page: PDF.co's pricing page [S20] as summarised in
-# pdfco-api.md §1, where it gives a number (the others are the emulator's choices, kept equal).
-MOCK_CALL_CREDITS: Mapping[str, int] = {
-    "file/upload/get-presigned-url": 7,
-    "file/upload/url": 11,
-    "file/delete": 7,
-    "job/check": 2,
-    "account/credit/balance": 2,
-    "pdf/info": 5,
-}
-MOCK_PAGE_CREDITS: Mapping[str, int] = {
-    "xlsx": 10,
-    "xls": 10,
-    "csv": 28,
-    "json": 28,
-    "json2": 10,
-    "text": 10,
-    "text-simple": 5,
-    "html": 21,
-    "xml": 10,
-}
+#: Credits per call and per converted page: the package's one price table, the emulator's too.
+MOCK_CALL_CREDITS: Mapping[str, int] = CALL_CREDITS
+MOCK_PAGE_CREDITS: Mapping[str, int] = PAGE_CREDITS
 
 #: What a conversion of an input the mock cannot read (a URL it does not store) works on.
 _PLACEHOLDER_PDF = b"%PDF-1.7\n1 0 obj<</Type /Page>>endobj\ntrailer<<>>\n%%EOF\n"
