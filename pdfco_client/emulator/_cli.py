@@ -13,8 +13,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Optional
 
+from pdfco_client._config import is_loopback_host
+
 from ._faults import FaultPlan, FaultSpecError, load_fault_plan, parse_fault_spec
-from ._server import Emulator, is_loopback_host
+from ._server import Emulator
 from ._settings import (
     DEFAULT_CREDITS,
     DEFAULT_HOST,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import secrets
 import threading
 from types import TracebackType
 from typing import Optional
+
+from pdfco_client._config import is_loopback_host
 
 from ._app import ApiApp
 from ._context import Context
@@ -33,15 +34,6 @@ from ._storage import Signer, StorageApp
 __all__ = ["Emulator"]
 
 logger = logging.getLogger("pdfco_client.emulator")
-
-
-def is_loopback_host(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class Emulator:

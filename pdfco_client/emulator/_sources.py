@@ -6,11 +6,12 @@ network (or the cloud metadata address) from a test machine.
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import requests
+
+from pdfco_client._config import is_loopback_host
 
 from ._params import ParamError
 from ._state import State
@@ -39,12 +40,7 @@ def is_loopback_url(url: str) -> bool:
         return False
     if parts.scheme not in ("http", "https") or not host:
         return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a DNS name: never resolved, never fetched
+    return is_loopback_host(host)  # a DNS name other than localhost is never resolved
 
 
 def fetch_source(url: str, *, state: State, signer: Signer, max_bytes: int) -> SourceFile:
