@@ -31,7 +31,7 @@ def check_callback(url: Optional[str]) -> Optional[str]:
     if url is None or not url.strip():
         return None
     url = url.strip()
-    if not url.lower().startswith(("http://", "https://")) or not is_loopback_url(url):
+    if not is_loopback_url(url):  # also refuses any scheme but http(s)
         raise ParamError(
             "Parameter 'callback' must be an http(s) URL on a loopback host in the emulator"
         )
