@@ -94,16 +94,17 @@ class Layout:
     rotations: tuple[int, ...]
     page_sizes: tuple[tuple[float, float], ...]
     band_colors: tuple[tuple[float, float, float], ...]
+    rulings: tuple[str, ...] = ("grid", "none", "booktabs", "hrules", "header", "vertical")
+    band_modes: tuple[str, ...] = ("alternate", "two-tone")
     per_kind: int = 4
     side_by_side: float = 0.3
-    extra: dict[str, float] = field(default_factory=dict)
 
 
 DEV = Layout(
     seed=1000,
     fonts=("Helvetica", "Times-Roman"),
     sizes=(8.0, 10.0),
-    gap_em=(1.2, 2.5),
+    gap_em=(0.6, 2.5),
     columns=(3, 6),
     rows=(5, 14),
     languages=("en", "fr", "de", "ja"),
@@ -112,6 +113,9 @@ DEV = Layout(
     rotations=(90,),
     page_sizes=(A4, letter),
     band_colors=((0.9, 0.9, 0.9), (0.85, 0.9, 1.0)),
+    rulings=("grid", "none", "booktabs", "hrules", "header", "vertical", "frame"),
+    band_modes=("alternate", "two-tone"),
+    per_kind=5,
     side_by_side=0.25,
 )
 
@@ -119,7 +123,7 @@ HELD_OUT = Layout(
     seed=9000,
     fonts=("Courier", "Vera", "DejaVuSerif", "Helvetica-Oblique"),
     sizes=(6.5, 12.0),
-    gap_em=(0.8, 3.5),
+    gap_em=(0.4, 3.5),
     columns=(2, 8),
     rows=(3, 24),
     languages=("en", "es", "ru", "el", "zh"),
@@ -128,6 +132,9 @@ HELD_OUT = Layout(
     rotations=(90, 270),
     page_sizes=(landscape(A4), legal, A4),
     band_colors=((0.95, 0.92, 0.8), (0.8, 0.8, 0.8), (0.9, 1.0, 0.9)),
+    rulings=("grid", "none", "none", "booktabs", "hrules", "vertical", "frame"),
+    band_modes=("alternate", "two-tone", "cells"),
+    per_kind=5,
     side_by_side=0.5,
 )
 
@@ -165,452 +172,101 @@ def _fonts() -> set[str]:
 
 
 # Words per language: labels (row names), categories and prose.
-_WORDS: dict[str, dict[str, list[str]]] = {
+_WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "label": [
-            "North",
-            "South",
-            "East",
-            "West",
-            "Central",
-            "Harbour",
-            "Valley",
-            "Ridge",
-            "Lakeside",
-            "Upland",
-            "Coastal",
-            "Metro",
-            "Riverside",
-            "Highland",
-            "Plains",
-            "Forest",
-            "Delta",
-            "Summit",
-        ],
-        "cat": [
-            "steel",
-            "grain",
-            "timber",
-            "coal",
-            "textiles",
-            "fertiliser",
-            "machinery",
-            "cement",
-            "fuel",
-            "dairy",
-        ],
-        "head": [
-            "Region",
-            "Sector",
-            "Units",
-            "Revenue",
-            "Change",
-            "Share",
-            "Budget",
-            "Actual",
-            "Variance",
-            "Total",
-            "Cost",
-            "Staff",
-            "Orders",
-            "Exports",
-            "Imports",
-            "Output",
-        ],
-        "prose": [
-            "the",
-            "annual",
-            "report",
-            "of",
-            "the",
-            "agency",
-            "sets",
-            "out",
-            "how",
-            "public",
-            "funds",
-            "were",
-            "spent",
-            "during",
-            "the",
-            "year",
-            "and",
-            "compares",
-            "each",
-            "programme",
-            "with",
-            "its",
-            "budget",
-            "while",
-            "noting",
-            "where",
-            "spending",
-            "differed",
-            "from",
-            "plans",
-            "and",
-            "why",
-            "such",
-            "differences",
-            "arose",
-            "in",
-            "the",
-            "regions",
-        ],
+        "label": (
+            "North South East West Central Harbour Valley Ridge Lakeside Upland "
+            "Coastal Metro Riverside Highland Plains Forest Delta Summit"
+        ),
+        "cat": ("steel grain timber coal textiles fertiliser machinery cement fuel dairy"),
+        "head": (
+            "Region Sector Units Revenue Change Share Budget Actual Variance Total "
+            "Cost Staff Orders Exports Imports Output"
+        ),
+        "prose": (
+            "the annual report of the agency sets out how public funds were spent "
+            "during the year and compares each programme with its budget while "
+            "noting where spending differed from plans and why such differences "
+            "arose in the regions"
+        ),
     },
     "fr": {
-        "label": [
-            "Île-de-France",
-            "Bretagne",
-            "Normandie",
-            "Occitanie",
-            "Grand-Est",
-            "Hauts-de-France",
-            "Corse",
-            "Provence",
-            "Auvergne",
-            "Centre",
-            "Pays-de-la-Loire",
-            "Bourgogne",
-        ],
-        "cat": [
-            "blé",
-            "acier",
-            "énergie",
-            "santé",
-            "éducation",
-            "transports",
-            "logement",
-            "agriculture",
-        ],
-        "head": [
-            "Région",
-            "Secteur",
-            "Effectif",
-            "Dépenses",
-            "Évolution",
-            "Part",
-            "Budget",
-            "Réalisé",
-            "Écart",
-            "Total",
-            "Coût",
-            "Recettes",
-        ],
-        "prose": [
-            "le",
-            "rapport",
-            "annuel",
-            "présente",
-            "les",
-            "dépenses",
-            "publiques",
-            "de",
-            "l'exercice",
-            "et",
-            "compare",
-            "chaque",
-            "programme",
-            "à",
-            "son",
-            "budget",
-            "en",
-            "précisant",
-            "les",
-            "écarts",
-            "constatés",
-            "dans",
-            "les",
-            "régions",
-            "ainsi",
-            "que",
-            "leurs",
-            "causes",
-            "principales",
-        ],
+        "label": (
+            "Île-de-France Bretagne Normandie Occitanie Grand-Est Hauts-de-France "
+            "Corse Provence Auvergne Centre Pays-de-la-Loire Bourgogne"
+        ),
+        "cat": "blé acier énergie santé éducation transports logement agriculture",
+        "head": (
+            "Région Secteur Effectif Dépenses Évolution Part Budget Réalisé Écart "
+            "Total Coût Recettes"
+        ),
+        "prose": (
+            "le rapport annuel présente les dépenses publiques de l'exercice et "
+            "compare chaque programme à son budget en précisant les écarts "
+            "constatés dans les régions ainsi que leurs causes principales"
+        ),
     },
     "de": {
-        "label": [
-            "Bayern",
-            "Sachsen",
-            "Hessen",
-            "Thüringen",
-            "Brandenburg",
-            "Saarland",
-            "Bremen",
-            "Hamburg",
-            "Berlin",
-            "Niedersachsen",
-            "Württemberg",
-            "Schleswig",
-        ],
-        "cat": [
-            "Stahl",
-            "Getreide",
-            "Holz",
-            "Kohle",
-            "Maschinen",
-            "Zement",
-            "Energie",
-            "Milch",
-            "Chemie",
-        ],
-        "head": [
-            "Land",
-            "Branche",
-            "Anzahl",
-            "Umsatz",
-            "Änderung",
-            "Anteil",
-            "Planung",
-            "Ist",
-            "Abweichung",
-            "Summe",
-            "Kosten",
-            "Größe",
-        ],
-        "prose": [
-            "der",
-            "jahresbericht",
-            "der",
-            "behörde",
-            "zeigt",
-            "wie",
-            "öffentliche",
-            "mittel",
-            "im",
-            "laufe",
-            "des",
-            "jahres",
-            "verwendet",
-            "wurden",
-            "und",
-            "vergleicht",
-            "jedes",
-            "programm",
-            "mit",
-            "seinem",
-            "haushalt",
-        ],
+        "label": (
+            "Bayern Sachsen Hessen Thüringen Brandenburg Saarland Bremen Hamburg "
+            "Berlin Niedersachsen Württemberg Schleswig"
+        ),
+        "cat": "Stahl Getreide Holz Kohle Maschinen Zement Energie Milch Chemie",
+        "head": (
+            "Land Branche Anzahl Umsatz Änderung Anteil Planung Ist Abweichung Summe Kosten Größe"
+        ),
+        "prose": (
+            "der jahresbericht der behörde zeigt wie öffentliche mittel im laufe "
+            "des jahres verwendet wurden und vergleicht jedes programm mit seinem "
+            "haushalt"
+        ),
     },
     "es": {
-        "label": [
-            "Andalucía",
-            "Aragón",
-            "Cataluña",
-            "Galicia",
-            "Castilla",
-            "León",
-            "Murcia",
-            "Navarra",
-            "Asturias",
-            "Cantabria",
-            "Extremadura",
-            "Valencia",
-            "Baleares",
-        ],
-        "cat": ["trigo", "acero", "energía", "salud", "educación", "vivienda", "pesca", "turismo"],
-        "head": [
-            "Región",
-            "Sector",
-            "Unidades",
-            "Ingresos",
-            "Variación",
-            "Cuota",
-            "Presupuesto",
-            "Real",
-            "Desvío",
-            "Total",
-            "Coste",
-            "Año",
-        ],
-        "prose": [
-            "el",
-            "informe",
-            "anual",
-            "del",
-            "organismo",
-            "describe",
-            "cómo",
-            "se",
-            "gastaron",
-            "los",
-            "fondos",
-            "públicos",
-            "durante",
-            "el",
-            "año",
-            "y",
-            "compara",
-            "cada",
-            "programa",
-            "con",
-            "su",
-            "presupuesto",
-            "en",
-            "las",
-            "regiones",
-        ],
+        "label": (
+            "Andalucía Aragón Cataluña Galicia Castilla León Murcia Navarra "
+            "Asturias Cantabria Extremadura Valencia Baleares"
+        ),
+        "cat": "trigo acero energía salud educación vivienda pesca turismo",
+        "head": (
+            "Región Sector Unidades Ingresos Variación Cuota Presupuesto Real "
+            "Desvío Total Coste Año"
+        ),
+        "prose": (
+            "el informe anual del organismo describe cómo se gastaron los fondos "
+            "públicos durante el año y compara cada programa con su presupuesto en "
+            "las regiones"
+        ),
     },
     "ru": {
-        "label": [
-            "Москва",
-            "Казань",
-            "Самара",
-            "Омск",
-            "Пермь",
-            "Тула",
-            "Томск",
-            "Курск",
-            "Уфа",
-            "Сочи",
-            "Псков",
-            "Тверь",
-        ],
-        "cat": ["сталь", "зерно", "лес", "уголь", "нефть", "газ", "молоко", "цемент"],
-        "head": [
-            "Регион",
-            "Отрасль",
-            "Единицы",
-            "Выручка",
-            "Изменение",
-            "Доля",
-            "Бюджет",
-            "Факт",
-            "Итого",
-            "Расходы",
-        ],
-        "prose": [
-            "годовой",
-            "отчёт",
-            "ведомства",
-            "показывает",
-            "как",
-            "расходовались",
-            "бюджетные",
-            "средства",
-            "в",
-            "течение",
-            "года",
-            "и",
-            "сравнивает",
-            "каждую",
-            "программу",
-            "с",
-            "её",
-            "планом",
-            "по",
-            "регионам",
-        ],
+        "label": "Москва Казань Самара Омск Пермь Тула Томск Курск Уфа Сочи Псков Тверь",
+        "cat": "сталь зерно лес уголь нефть газ молоко цемент",
+        "head": ("Регион Отрасль Единицы Выручка Изменение Доля Бюджет Факт Итого Расходы"),
+        "prose": (
+            "годовой отчёт ведомства показывает как расходовались бюджетные "
+            "средства в течение года и сравнивает каждую программу с её планом по "
+            "регионам"
+        ),
     },
     "el": {
-        "label": [
-            "Αθήνα",
-            "Πάτρα",
-            "Λάρισα",
-            "Βόλος",
-            "Χανιά",
-            "Σέρρες",
-            "Κόρινθος",
-            "Δράμα",
-            "Καβάλα",
-            "Ρόδος",
-        ],
-        "cat": ["σιτάρι", "χάλυβας", "ενέργεια", "υγεία", "παιδεία", "μεταφορές"],
-        "head": [
-            "Περιφέρεια",
-            "Τομέας",
-            "Μονάδες",
-            "Έσοδα",
-            "Μεταβολή",
-            "Μερίδιο",
-            "Προϋπολογισμός",
-            "Σύνολο",
-        ],
-        "prose": [
-            "η",
-            "ετήσια",
-            "έκθεση",
-            "του",
-            "οργανισμού",
-            "παρουσιάζει",
-            "πώς",
-            "δαπανήθηκαν",
-            "οι",
-            "δημόσιοι",
-            "πόροι",
-            "κατά",
-            "τη",
-            "διάρκεια",
-            "του",
-            "έτους",
-            "σε",
-            "κάθε",
-            "περιφέρεια",
-        ],
+        "label": "Αθήνα Πάτρα Λάρισα Βόλος Χανιά Σέρρες Κόρινθος Δράμα Καβάλα Ρόδος",
+        "cat": "σιτάρι χάλυβας ενέργεια υγεία παιδεία μεταφορές",
+        "head": "Περιφέρεια Τομέας Μονάδες Έσοδα Μεταβολή Μερίδιο Προϋπολογισμός Σύνολο",
+        "prose": (
+            "η ετήσια έκθεση του οργανισμού παρουσιάζει πώς δαπανήθηκαν οι δημόσιοι "
+            "πόροι κατά τη διάρκεια του έτους σε κάθε περιφέρεια"
+        ),
     },
     "ja": {
-        "label": [
-            "東京都",
-            "大阪府",
-            "北海道",
-            "愛知県",
-            "福岡県",
-            "京都府",
-            "兵庫県",
-            "広島県",
-            "宮城県",
-            "沖縄県",
-        ],
-        "cat": ["鉄鋼", "食品", "機械", "化学", "繊維", "電力"],
-        "head": ["地域", "部門", "件数", "売上高", "増減", "構成比", "予算", "実績", "合計"],
-        "prose": [
-            "本報告書",
-            "は",
-            "年度",
-            "の",
-            "予算",
-            "執行",
-            "状況",
-            "を",
-            "地域",
-            "ごと",
-            "に",
-            "示す",
-            "もの",
-            "である",
-        ],
+        "label": "東京都 大阪府 北海道 愛知県 福岡県 京都府 兵庫県 広島県 宮城県 沖縄県",
+        "cat": "鉄鋼 食品 機械 化学 繊維 電力",
+        "head": "地域 部門 件数 売上高 増減 構成比 予算 実績 合計",
+        "prose": "本報告書 は 年度 の 予算 執行 状況 を 地域 ごと に 示す もの である",
     },
     "zh": {
-        "label": [
-            "北京市",
-            "上海市",
-            "广东省",
-            "江苏省",
-            "浙江省",
-            "山东省",
-            "四川省",
-            "湖北省",
-            "福建省",
-            "河南省",
-        ],
-        "cat": ["钢铁", "粮食", "机械", "化工", "纺织", "电力"],
-        "head": ["地区", "行业", "数量", "收入", "变化", "比重", "预算", "实际", "合计"],
-        "prose": [
-            "本",
-            "报告",
-            "说明",
-            "年度",
-            "预算",
-            "执行",
-            "情况",
-            "并",
-            "按",
-            "地区",
-            "比较",
-            "各",
-            "项目",
-        ],
+        "label": "北京市 上海市 广东省 江苏省 浙江省 山东省 四川省 湖北省 福建省 河南省",
+        "cat": "钢铁 粮食 机械 化工 纺织 电力",
+        "head": "地区 行业 数量 收入 变化 比重 预算 实际 合计",
+        "prose": "本 报告 说明 年度 预算 执行 情况 并 按 地区 比较 各 项目",
     },
 }
 
@@ -669,6 +325,7 @@ class _Spec:
     gap: float
     rulings: str  # "grid", "hrules", "booktabs", "none", "header"
     bands: Optional[tuple[float, float, float]] = None
+    band_mode: str = "alternate"  # "alternate", "two-tone" (every row filled), "cells"
     dark_header: bool = False
     valign: str = "top"
     wrap: set[int] = field(default_factory=set)
@@ -719,7 +376,7 @@ class _Maker:
         return float(pdfmetrics.stringWidth(text, font or self.font, size or self.size))
 
     def words(self, kind: str, count: int) -> str:
-        pool = _WORDS[self.lang][kind]
+        pool = _WORDS[self.lang][kind].split()
         joiner = "" if self.lang in _CID and kind != "prose" else " "
         return joiner.join(self.rnd.choice(pool) for _ in range(count))
 
@@ -742,7 +399,7 @@ class _Maker:
         wrap_cols = set(rnd.sample(range(min(2, ncols)), min(wrap, ncols))) if wrap else set()
         for col in wrap_cols:
             kinds[col] = "text"
-        heads = _WORDS[self.lang]["head"]
+        heads = _WORDS[self.lang]["head"].split()
         header = [rnd.choice(heads) for _ in range(ncols)]
         if rnd.random() < 0.3:
             header[-1] = f"{header[-1]} {rnd.randint(2019, 2025)}"
@@ -788,7 +445,7 @@ class _Maker:
             leading=self.size * rnd.uniform(*layout.leading),
             padding=rnd.uniform(*layout.padding),
             gap=gap,
-            rulings=rulings or rnd.choice(("grid", "none", "booktabs", "hrules", "header")),
+            rulings=rulings or rnd.choice(layout.rulings),
             valign=rnd.choice(("top", "middle", "bottom")),
             wrap=wrap_cols,
         )
@@ -850,8 +507,22 @@ def draw_table(c: canvas.Canvas, spec: _Spec, x: float, top: float) -> tuple[flo
     row_tops = []
     for r, height in enumerate(heights):
         row_tops.append(y)
-        if spec.bands and r >= nhead and (r - nhead) % 2 == 1:
-            c.setFillColorRGB(*spec.bands)
+        odd = (r - nhead) % 2 == 1
+        if spec.bands and r >= nhead and spec.band_mode == "cells":
+            # Each cell its own filled box, white gutters between: the fills draw the grid.
+            c.setFillColorRGB(*(spec.bands if odd else (0.94, 0.94, 0.94)))
+            for k in range(ncols):
+                c.rect(
+                    col_edges[k] + 1,
+                    y - height + 1,
+                    col_edges[k + 1] - col_edges[k] - 2,
+                    height - 2,
+                    0,
+                    1,
+                )
+        elif spec.bands and r >= nhead and (odd or spec.band_mode == "two-tone"):
+            # Two-tone bands fill every row, white or not, so the fills touch.
+            c.setFillColorRGB(*(spec.bands if odd else (1, 1, 1)))
             c.rect(col_edges[0], y - height, col_edges[-1] - col_edges[0], height, 0, 1)
         if spec.dark_header and r < nhead:
             c.setFillColorRGB(0.2, 0.25, 0.4)
@@ -924,20 +595,46 @@ def draw_table(c: canvas.Canvas, spec: _Spec, x: float, top: float) -> tuple[flo
         c.line(x0, row_tops[nhead], x1, row_tops[nhead])
     elif spec.rulings == "header":
         c.line(x0, row_tops[nhead], x1, row_tops[nhead])
+    elif spec.rulings in ("vertical", "frame"):
+        # Column rules (or none) inside an outer frame, no rule between rows.
+        c.rect(x0, bottom, x1 - x0, row_tops[0] - bottom, 1, 0)
+        if nhead:
+            c.line(x0, row_tops[nhead], x1, row_tops[nhead])
+        if spec.rulings == "vertical":
+            for xx in col_edges[1:-1]:
+                c.line(xx, row_tops[nhead if spec.spans else 0], xx, bottom)
     c.setFillColorRGB(0, 0, 0)
     return bottom, expected
 
 
 def _paragraph(
-    c: canvas.Canvas, maker: _Maker, x: float, top: float, width: float, words: int
+    c: canvas.Canvas,
+    maker: _Maker,
+    x: float,
+    top: float,
+    width: float,
+    words: int,
+    *,
+    justify: bool = False,
 ) -> tuple[float, list[str]]:
-    """Draw prose; returns the y under it and its lines."""
+    """Draw prose (``justify``: word spaces stretched to the full width, as typeset columns
+    are); returns the y under it and its lines."""
     text = maker.words("prose", words)
     lines = simpleSplit(text, maker.font, maker.size, width)
     leading = maker.size * 1.3
     c.setFont(maker.font, maker.size)
     for i, line in enumerate(lines):
-        c.drawString(x, top - maker.size - i * leading, line)
+        y = top - maker.size - i * leading
+        parts = line.split(" ")
+        if not justify or i == len(lines) - 1 or len(parts) < 2:
+            c.drawString(x, y, line)
+            continue
+        spare = width - sum(maker.width(part) for part in parts)
+        step = spare / (len(parts) - 1)
+        cursor = x
+        for part in parts:
+            c.drawString(cursor, y, part)
+            cursor += maker.width(part) + step
     return top - len(lines) * leading - maker.size * 0.5, lines
 
 
@@ -997,6 +694,7 @@ def _kind_banded(maker: _Maker, doc: _Doc, variant: int) -> None:
         wrap=1 if variant % 4 == 3 else 0,
     )
     spec.bands = maker.rnd.choice(maker.layout.band_colors)
+    spec.band_mode = maker.layout.band_modes[variant % len(maker.layout.band_modes)]
     spec.dark_header = variant % 2 == 1
     _, rows = draw_table(doc.canvas, spec, 50, top)
     doc.expect(rows)
@@ -1101,19 +799,25 @@ def _kind_textcolumns(maker: _Maker, doc: _Doc, variant: int) -> None:
     top = _title(doc.canvas, maker, 50, height - 50, maker.words("label", 2).title())
     gutter = maker.size * maker.rnd.uniform(1.5, 3.0)
     width = (usable - gutter) / 2
-    columns: list[list[str]] = [[], []]
+    justify = variant % 3 != 0
+    # Read in column order: the whole left column, then the right one, one row per line.
+    reading: list[str] = []
     bottoms = []
     for side in range(2):
         y = top
-        for _ in range(maker.rnd.randint(2, 3)):
+        left = 50 + side * (width + gutter)
+        for paragraph in range(maker.rnd.randint(2, 3)):
+            if paragraph and maker.rnd.random() < 0.4:
+                heading = maker.words("head", 2)
+                y = _title(doc.canvas, maker, left, y, heading)
+                reading.append(heading)
             y, lines = _paragraph(
-                doc.canvas, maker, 50 + side * (width + gutter), y, width, maker.rnd.randint(30, 70)
+                doc.canvas, maker, left, y, width, maker.rnd.randint(30, 70), justify=justify
             )
-            columns[side] += lines
+            reading += lines
             y -= maker.size
         bottoms.append(y)
-    for lines in columns:
-        doc.expect([[line] for line in lines])
+    doc.expect([[line] for line in reading])
     if variant % 2 == 1 and min(bottoms) > 300:
         spec = maker.spec(rows=maker.rnd.randint(4, 8), max_width=usable)
         _, rows = draw_table(doc.canvas, spec, 50, min(bottoms) - maker.size * 2)

@@ -128,14 +128,9 @@ class CaseScore:
 
 
 def _cell_keys(value: object) -> set[str]:
-    if value is None:
-        return set()
-    if isinstance(value, bool):
-        return {normalise(value)}
-    if isinstance(value, (int, float)):
-        return {f"#{float(value):.6g}"}
-    text = normalise(value)
-    return {text} if text else set()
+    # Text a number reads as compares by value, as in the strict score: "1,505" == 1505.
+    key = _strict_key(value)
+    return {key} if key else set()
 
 
 def _expected_key(text: str) -> str:
