@@ -2,11 +2,19 @@
 
 A page becomes a :class:`PageGrid`: its rows in reading order (top to bottom). A row is either a
 line of text outside any table (one cell) or a table row (one cell per column, ``None`` where the
-table has no text). Tables come from two detectors:
+table has no text; a merged cell keeps its text in its top-left position and says how many
+columns and rows it covers).
 
-* ruled tables: pdfplumber's ``lines`` strategy, which follows the drawn cell borders;
-* unruled (stream) tables: runs of consecutive text lines that split into several word groups at
-  wide gaps; their columns are the gaps shared by those lines, as tabula's stream mode does.
+The page is first split by text direction and each part turned upright (``_orient``), so a
+sideways table reads as an ordinary one. Filled rectangles are sorted by what they are: a thin one
+is a ruling, a wider one a background (a shaded row or header), which is never a cell border.
+Tables then come from two detectors:
+
+* ruled tables: pdfplumber's ``lines`` strategy on the rulings, which follows the drawn cell
+  borders; a "table" whose cells hold whole columns of aligned text (a frame around an unruled
+  table) is left to the other detector;
+* unruled (stream) tables, found from the text's alignment (``_stream``), which also puts free
+  text in reading order.
 
 Every way a PDF can fail to open is translated here, once, into :class:`ConversionError` with
 PDF.co's code (441 password, 442 not a PDF or damaged).
@@ -17,7 +25,6 @@ from __future__ import annotations
 import bisect
 import io
 import re
-import statistics
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +34,9 @@ from typing import Any, Optional
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
+
+from pdfco_client.emulator._orient import directions, turned_page
+from pdfco_client.emulator._stream import StreamLayout, group_lines
 
 __all__ = [
     "ConversionError",
@@ -55,9 +65,8 @@ _TEXT_SETTINGS: dict[str, Any] = {"x_tolerance_ratio": 0.15, "y_tolerance": 3}
 
 # A gap wider than this many font sizes between two words starts a new column; a space is ~0.3.
 _COLUMN_GAP_EM = 0.5
-# A single-group line stays inside a stream table only if the gap above it is at most this many
-# line heights (a heading further away ends the table).
-_BLOCK_LINE_GAP = 1.6
+# A filled rectangle thinner than this (points) is a ruling; a wider one is a background.
+_RULING_THICKNESS = 2.0
 
 
 class ConversionError(Exception):
@@ -149,6 +158,10 @@ class TextBox:
     font_name: Optional[str] = None
     font_size: Optional[float] = None
     bold: bool = False
+    col_span: int = 1
+    """Columns a merged cell covers (its text sits in the leftmost)."""
+    row_span: int = 1
+    """Rows a merged cell covers (its text sits in the top one)."""
 
 
 @dataclass(frozen=True)
@@ -359,38 +372,109 @@ class PdfSource:
             width, height = float(base.width), float(base.height)
             if page is None:
                 return PageGrid(index=index, width=width, height=height, rows=())
-            words = page.extract_words(**_TEXT_SETTINGS, extra_attrs=["fontname", "size"])
-            placed: list[tuple[float, int, PageRow]] = []
-            found = [
-                table
-                for table in _innermost(page.find_tables(_RULED_SETTINGS))
-                if _filled_cells(table.extract(**_TEXT_SETTINGS)) >= 2
+            rows: list[PageRow] = []
+            for turn in directions(page.chars) or [0]:
+                rows += _page_rows(turned_page(page, turn), unwrap=unwrap)
+            return PageGrid(index=index, width=width, height=height, rows=tuple(rows))
+
+
+def _is_background(obj: dict[str, Any]) -> bool:
+    """A filled, unstroked shape wider than a ruling: shading behind text, not a border."""
+    if obj.get("object_type") not in ("rect", "curve") or not obj.get("fill"):
+        return False
+    if obj.get("stroke"):
+        return False
+    return min(float(obj["width"]), float(obj["height"])) > _RULING_THICKNESS
+
+
+def _page_rows(page: Any, *, unwrap: bool) -> list[PageRow]:
+    """The rows of one upright page model: ruled tables, then stream tables and free text."""
+    bands = [
+        (float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]))
+        for kind in ("rect", "curve")
+        for o in page.objects.get(kind, ())
+        if _is_background(o)
+    ]
+    ruled = page.filter(lambda obj: not _is_background(obj))
+    words = ruled.extract_words(**_TEXT_SETTINGS, extra_attrs=["fontname", "size"])
+    placed: list[tuple[float, int, PageRow]] = []
+    found = [
+        table
+        for table in _innermost(ruled.find_tables(_RULED_SETTINGS))
+        if _filled_cells(table.extract(**_TEXT_SETTINGS)) >= 2 and not _holds_columns(table, words)
+    ]
+    tables: list[Any] = []
+    beside: list[_Beside] = []
+    absorbed: set[int] = set()
+    for table in found:
+        others = [other for other in found if other is not table]
+        side = _beside(table, [w for w in words if not _inside_any(w, others)])
+        if side is None:
+            continue
+        tables.append(table)
+        beside.append(side)
+        absorbed.update(id(word) for word in side.words)
+    index_of_words = _WordIndex(words)
+    for order, (table, side) in enumerate(zip(tables, beside)):
+        for row in _ruled_rows(table, index_of_words, side, unwrap=unwrap):
+            placed.append((table.bbox[1], order, row))
+    free_words = [
+        word for word in words if not _inside_any(word, tables) and id(word) not in absorbed
+    ]
+    rulings = [
+        (float(edge["top"]), float(edge["x0"]), float(edge["x1"]))
+        for edge in ruled.edges
+        if edge.get("orientation") == "h"
+    ]
+    stream = StreamLayout(
+        free_words,
+        rulings=rulings,
+        bands=bands,
+        is_number=_is_number,
+        make_cell=lambda cell_words, span, rows: _cell_box(
+            cell_words, unwrap=unwrap, col_span=span, row_span=rows
+        ),
+    )
+    for top, in_table, cells in stream.rows():
+        placed.append((top, len(tables), PageRow(cells=tuple(cells), in_table=in_table)))
+    placed.sort(key=lambda item: (item[0], item[1]))
+    return [row for *_, row in placed]
+
+
+def _is_number(text: str) -> bool:
+    # Imported here: _render imports this module's page model.
+    from pdfco_client.emulator._render import parse_number
+
+    return parse_number(text) is not None
+
+
+def _holds_columns(table: Any, words: Sequence[dict[str, Any]]) -> bool:
+    """A ruled "table" one of whose cells holds several lines split into columns of text.
+
+    A frame drawn around an unruled table (and nothing else), or a box around a block of
+    figures, is found by the ``lines`` strategy as one cell holding the whole table; its real
+    columns come from the text's alignment instead.
+    """
+    for row in table.rows:
+        for bbox in row.cells:
+            if bbox is None:
+                continue
+            inside = [
+                w
+                for w in words
+                if bbox[0] <= (w["x0"] + w["x1"]) / 2 <= bbox[2]
+                and bbox[1] <= (w["top"] + w["bottom"]) / 2 <= bbox[3]
             ]
-            tables: list[Any] = []
-            beside: list[_Beside] = []
-            absorbed: set[int] = set()
-            for table in found:
-                others = [other for other in found if other is not table]
-                side = _beside(table, [w for w in words if not _inside_any(w, others)])
-                if side is None:
-                    continue
-                tables.append(table)
-                beside.append(side)
-                absorbed.update(id(word) for word in side.words)
-            index_of_words = _WordIndex(words)
-            for order, (table, side) in enumerate(zip(tables, beside)):
-                for row in _ruled_rows(table, index_of_words, side, unwrap=unwrap):
-                    placed.append((table.bbox[1], order, row))
-            free_words = [
-                word for word in words if not _inside_any(word, tables) and id(word) not in absorbed
-            ]
-            lines = _group_lines(free_words)
-            for line_top, row in _stream_rows(lines):
-                placed.append((line_top, len(tables), row))
-            placed.sort(key=lambda item: (item[0], item[1]))
-            return PageGrid(
-                index=index, width=width, height=height, rows=tuple(row for *_, row in placed)
-            )
+            if len(inside) < 4:
+                continue
+            split = 0
+            for line in group_lines(inside):
+                gaps = [b["x0"] - a["x1"] for a, b in zip(line.words, line.words[1:])]
+                em = max(float(line.words[0].get("size") or 1.0), 1.0)
+                split += any(gap > 2 * _COLUMN_GAP_EM * em for gap in gaps)
+            if split >= 2:
+                return True
+    return False
 
 
 def _innermost(tables: Sequence[Any]) -> list[Any]:
@@ -481,7 +565,9 @@ def _side_cells(
     rows: Sequence[Sequence[dict[str, Any]]],
 ) -> list[list[Optional[list[dict[str, Any]]]]]:
     """Each row's words split into columns found as in a stream table (gaps shared by the rows)."""
-    segmented = [[seg for line in _group_lines(row) for seg in line.segments()] for row in rows]
+    segmented = [
+        [seg for line in group_lines(row) for seg in line.segments(_word_gap)] for row in rows
+    ]
     if not any(segmented):
         return [[] for _ in rows]
     # Every segment defines the columns (not only rows with the typical count, as `_columns`
@@ -582,6 +668,14 @@ def _ruled_rows(
     table: Any, words: _WordIndex, beside: _Beside, *, unwrap: bool
 ) -> Iterator[PageRow]:
     texts = table.extract(**_TEXT_SETTINGS)
+    boxes = [cell for row in table.rows for cell in row.cells if cell is not None]
+    # Cell borders of the grid: a merged cell covers every border inside its box.
+    xs = sorted({round(cell[0], 1) for cell in boxes})
+    tops = sorted({round(cell[1], 1) for cell in boxes})
+
+    def covered(edges: Sequence[float], start: float, stop: float) -> int:
+        return max(1, sum(1 for edge in edges if start - 0.5 <= edge < stop - 0.5))
+
     for position, (row, row_texts) in enumerate(zip(table.rows, texts)):
         cells: list[Optional[TextBox]] = [
             _cell_box(c, unwrap=unwrap) if c else None for c in beside.left[position]
@@ -604,6 +698,8 @@ def _ruled_rows(
                     font_name=family,
                     font_size=size,
                     bold=bold,
+                    col_span=covered(xs, bbox[0], bbox[2]),
+                    row_span=covered(tops, bbox[1], bbox[3]),
                 )
             )
         cells += [_cell_box(c, unwrap=unwrap) if c else None for c in beside.right[position]]
@@ -611,38 +707,9 @@ def _ruled_rows(
             yield PageRow(cells=tuple(cells), in_table=True)
 
 
-@dataclass
-class _Line:
-    words: list[dict[str, Any]]
-    top: float
-    bottom: float
-
-    def segments(self) -> list[list[dict[str, Any]]]:
-        groups: list[list[dict[str, Any]]] = []
-        for word in sorted(self.words, key=lambda w: w["x0"]):
-            if groups:
-                previous = groups[-1][-1]
-                em = max(float(previous.get("size") or 0), float(word.get("size") or 0), 1.0)
-                if word["x0"] - previous["x1"] <= _COLUMN_GAP_EM * em:
-                    groups[-1].append(word)
-                    continue
-            groups.append([word])
-        return groups
-
-
-def _group_lines(words: Sequence[dict[str, Any]]) -> list[_Line]:
-    lines: list[_Line] = []
-    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        height = word["bottom"] - word["top"]
-        if lines:
-            line = lines[-1]
-            overlap = min(line.bottom, word["bottom"]) - max(line.top, word["top"])
-            if overlap >= 0.5 * min(height, line.bottom - line.top):
-                line.words.append(word)
-                line.bottom = max(line.bottom, word["bottom"])
-                continue
-        lines.append(_Line(words=[word], top=word["top"], bottom=word["bottom"]))
-    return lines
+def _word_gap(left: dict[str, Any], right: dict[str, Any]) -> float:
+    em = max(float(left.get("size") or 0), float(right.get("size") or 0), 1.0)
+    return _COLUMN_GAP_EM * em
 
 
 def _box(words: Sequence[dict[str, Any]]) -> TextBox:
@@ -655,84 +722,25 @@ def _box(words: Sequence[dict[str, Any]]) -> TextBox:
     return TextBox(text, x0, top, x1 - x0, bottom - top, family, size, bold)
 
 
-def _cell_box(words: Sequence[dict[str, Any]], *, unwrap: bool) -> TextBox:
+def _cell_box(
+    words: Sequence[dict[str, Any]], *, unwrap: bool, col_span: int = 1, row_span: int = 1
+) -> TextBox:
     """One cell from words on one or more lines; lines join with a newline, as in ruled cells."""
     box = _box(words)
-    lines = [" ".join(str(w["text"]) for w in line.words) for line in _group_lines(words)]
+    lines = [" ".join(str(w["text"]) for w in line.words) for line in group_lines(words)]
     text = _logical_order(("\n" if not unwrap else " ").join(lines))
     return TextBox(
-        text, box.x, box.y, box.width, box.height, box.font_name, box.font_size, box.bold
+        text,
+        box.x,
+        box.y,
+        box.width,
+        box.height,
+        box.font_name,
+        box.font_size,
+        box.bold,
+        col_span=col_span,
+        row_span=row_span,
     )
-
-
-def _stream_rows(lines: Sequence[_Line]) -> Iterator[tuple[float, PageRow]]:
-    """Free text lines, with runs of multi-column lines turned into table rows."""
-    segmented = [(line, line.segments()) for line in lines]
-    blocks = _stream_blocks(segmented)
-    covered: set[int] = set()
-    for start, stop in blocks:
-        block = segmented[start:stop]
-        columns = _columns([segs for _, segs in block])
-        for line, segs in block:
-            cells: list[Optional[list[dict[str, Any]]]] = [None] * len(columns)
-            for seg in segs:
-                slot = _column_of(seg, columns)
-                cells[slot] = [*(cells[slot] or []), *seg]
-            boxes = tuple(_box(c) if c else None for c in cells)
-            yield line.top, PageRow(cells=boxes, in_table=True)
-        covered.update(range(start, stop))
-    for position, (line, _) in enumerate(segmented):
-        if position not in covered:
-            yield line.top, PageRow(cells=(_box(line.words),), in_table=False)
-
-
-def _stream_blocks(
-    segmented: Sequence[tuple[_Line, list[list[dict[str, Any]]]]],
-) -> list[tuple[int, int]]:
-    blocks: list[tuple[int, int]] = []
-    multi = [len(segs) >= 2 for _, segs in segmented]
-    position = 0
-    while position < len(segmented):
-        if not multi[position]:
-            position += 1
-            continue
-        start = position
-        end = position + 1
-        cursor = position + 1
-        while cursor < len(segmented):
-            previous, _ = segmented[cursor - 1]
-            line, _ = segmented[cursor]
-            height = max(previous.bottom - previous.top, 1.0)
-            if line.top - previous.bottom > _BLOCK_LINE_GAP * height:
-                break
-            if multi[cursor]:
-                end = cursor + 1
-            cursor += 1
-        # Two multi-column lines at least, or it is a line with a wide gap, not a table.
-        if sum(multi[start:end]) >= 2:
-            blocks.append((start, end))
-        position = end
-    return blocks
-
-
-def _columns(rows: Sequence[list[list[dict[str, Any]]]]) -> list[tuple[float, float]]:
-    counts = [len(segs) for segs in rows if len(segs) >= 2]
-    # Lines with the typical number of groups define the columns; a header spanning several
-    # columns would otherwise merge them into one.
-    typical = statistics.median_high(counts) if counts else 1
-    intervals = sorted(
-        (min(w["x0"] for w in seg), max(w["x1"] for w in seg))
-        for segs in rows
-        if len(segs) >= typical
-        for seg in segs
-    )
-    merged: list[list[float]] = []
-    for x0, x1 in intervals:
-        if merged and x0 <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], x1)
-        else:
-            merged.append([x0, x1])
-    return [(a, b) for a, b in merged] or [(0.0, 0.0)]
 
 
 def _column_of(seg: Sequence[dict[str, Any]], columns: Sequence[tuple[float, float]]) -> int:

@@ -5,7 +5,8 @@ Shapes follow PDF.co's published samples: CSV quotes every field and pads rows t
 with only non-empty columns; JSON (``json`` and ``json2``) is that XML as Json.NET converts it, so
 attributes are ``"@name"`` keys, the text is ``"#text"``, and an element that occurs once is an
 object while a repeated one is a list. XLSX has one worksheet per page named ``Page N`` (N is the
-1-based page number in the source) with numbers stored as numbers.
+1-based page number in the source) with numbers stored as numbers and merged cells (a header
+spanning columns, a label spanning rows) as merged ranges whose top-left cell holds the text.
 
 Number recognition (:func:`parse_number`) is deliberately conservative: a value that could be read
 two ways stays text. Recognised: ``1,505`` ``1 234.5`` ``-12.5`` ``+18`` (shown with its sign)
@@ -28,6 +29,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 from pdfco_client.emulator._extract import PageGrid, TextBox
 
@@ -135,11 +137,39 @@ def render_xlsx(grids: Iterable[PageGrid]) -> tuple[bytes, int]:
         sheet = workbook.create_sheet(title=f"Page {grid.index + 1}")
         for row in grid.rows:
             sheet.append([_xlsx_cell(sheet, cell) for cell in row.cells])
+        for merged in merged_ranges(grid):
+            sheet.merged_cells.add(merged)
     if pages == 0:
         workbook.create_sheet(title="Sheet1")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue(), pages
+
+
+def merged_ranges(grid: PageGrid) -> list[str]:
+    """A1 ranges of the page's merged cells, each covering only empty positions."""
+    rows = grid.rows
+    ranges: list[str] = []
+    for r, row in enumerate(rows):
+        for c, box in enumerate(row.cells):
+            if box is None or (box.col_span == 1 and box.row_span == 1):
+                continue
+            last_row = min(r + box.row_span, len(rows)) - 1
+            last_col = c + box.col_span - 1
+
+            def empty(rr: int, cc: int) -> bool:
+                cells = rows[rr].cells
+                return (rr, cc) == (r, c) or cc >= len(cells) or cells[cc] is None
+
+            if (
+                all(empty(rr, cc) for rr in range(r, last_row + 1) for cc in range(c, last_col + 1))
+                and rows[last_row].in_table
+            ):
+                ranges.append(
+                    f"{get_column_letter(c + 1)}{r + 1}:{get_column_letter(last_col + 1)}"
+                    f"{last_row + 1}"
+                )
+    return ranges
 
 
 def _xlsx_cell(sheet: Any, box: Optional[TextBox]) -> Any:
