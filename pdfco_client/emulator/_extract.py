@@ -652,6 +652,20 @@ class _WordIndex:
         self._words = sorted(words, key=lambda word: word["top"])
         self._tops = [word["top"] for word in self._words]
 
+    def inside(self, bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+        """Every word whose centre lies in ``bbox``."""
+        x0, top, x1, bottom = bbox
+        start = bisect.bisect_left(self._tops, top - 1)
+        found = []
+        for word in self._words[start:]:
+            if word["top"] > bottom:
+                break
+            cx = (word["x0"] + word["x1"]) / 2
+            cy = (word["top"] + word["bottom"]) / 2
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                found.append(word)
+        return found
+
     def first_in(self, bbox: tuple[float, float, float, float]) -> Optional[dict[str, Any]]:
         x0, top, x1, bottom = bbox
         start = bisect.bisect_left(self._tops, top - 1)
@@ -677,9 +691,16 @@ def _ruled_rows(
         return max(1, sum(1 for edge in edges if start - 0.5 <= edge < stop - 0.5))
 
     for position, (row, row_texts) in enumerate(zip(table.rows, texts)):
-        cells: list[Optional[TextBox]] = [
-            _cell_box(c, unwrap=unwrap) if c else None for c in beside.left[position]
-        ]
+        left = [_cell_box(c, unwrap=unwrap) if c else None for c in beside.left[position]]
+        right = [_cell_box(c, unwrap=unwrap) if c else None for c in beside.right[position]]
+        split = _collapsed_row(row, xs, words, unwrap=unwrap)
+        if split is not None:
+            for number, sub in enumerate(split):
+                before = left if number == 0 else [None] * len(left)
+                after = right if number == 0 else [None] * len(right)
+                yield PageRow(cells=(*before, *sub, *after), in_table=True)
+            continue
+        cells: list[Optional[TextBox]] = list(left)
         for bbox, text in zip(row.cells, row_texts):
             if bbox is None or not text or not text.strip():
                 cells.append(None)
@@ -702,9 +723,40 @@ def _ruled_rows(
                     row_span=covered(tops, bbox[1], bbox[3]),
                 )
             )
-        cells += [_cell_box(c, unwrap=unwrap) if c else None for c in beside.right[position]]
+        cells += right
         if any(cells):
             yield PageRow(cells=tuple(cells), in_table=True)
+
+
+def _collapsed_row(
+    row: Any, xs: Sequence[float], words: _WordIndex, *, unwrap: bool
+) -> Optional[list[tuple[Optional[TextBox], ...]]]:
+    """A ruled row that holds several table rows (columns ruled, rows not), split into them.
+
+    The sign: a cell with two or more lines that are each a number. Figures do not wrap, so each
+    line is a row of its own; the text beside them is split at the same heights, wrapped lines
+    joined (see ``_stream``).
+    """
+    boxes = [cell for cell in row.cells if cell is not None]
+    if len(boxes) < 2 or len(xs) != len(row.cells):
+        return None
+    numeric_lines = 0
+    for bbox in boxes:
+        lines = group_lines(words.inside(bbox))
+        texts = [" ".join(str(w["text"]) for w in line.words) for line in lines]
+        numeric_lines = max(numeric_lines, sum(1 for text in texts if _is_number(text)))
+    if numeric_lines < 2:
+        return None
+    x0, top, x1, bottom = row.bbox
+    inside = words.inside((x0, top, x1, bottom))
+    layout = StreamLayout(
+        inside,
+        is_number=_is_number,
+        make_cell=lambda cell_words, span, rows: _cell_box(
+            cell_words, unwrap=unwrap, col_span=span, row_span=rows
+        ),
+    )
+    return [tuple(cells) for cells in layout.rows_in_columns(list(xs[1:]))]
 
 
 def _word_gap(left: dict[str, Any], right: dict[str, Any]) -> float:

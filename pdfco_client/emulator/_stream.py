@@ -195,7 +195,12 @@ class StreamLayout:
     ) -> Optional[tuple[int, int, list[tuple[float, bool, list[Any]]]]]:
         multi = [i for i in range(start, stop) if len(segmented[i]) >= 2]
         em = statistics.median(_size(w) for i in multi for w in lines[i].words)
-        separators = self._gutters([lines[i] for i in multi], em)
+        # Lines with the typical number of cells or more define the gutters: a header line
+        # with fewer, wider cells would otherwise cross them.
+        typical = statistics.median_high(len(segmented[i]) for i in multi)
+        separators = self._gutters(
+            [lines[i] for i in multi if len(segmented[i]) >= min(typical, 3) or typical <= 2], em
+        )
         if not separators:
             return None
         block = [self._fragments(lines[i], segmented[i], separators) for i in range(start, stop)]
@@ -217,16 +222,27 @@ class StreamLayout:
             block.append(below)
             stop += 1
         rows = self._rows(list(lines[start:stop]), block, widths)
-        out = []
-        for row in rows:
-            cells: list[Any] = [None] * ncols
-            for col in sorted(row.columns()):
-                parts = [line[col] for line in row.lines if col in line]
-                words = [w for part in parts for w in part.words]
-                span = max(part.span for part in parts)
-                cells[col] = self._make_cell(words, span, 1)
-            out.append((row.top, True, cells))
-        return start, stop, out
+        return start, stop, [(row.top, True, self._cells(row, ncols)) for row in rows]
+
+    def rows_in_columns(self, separators: Sequence[float]) -> list[list[Any]]:
+        """All the words as one table with the given column borders (x positions): the rows of
+        a ruled table whose row borders are missing, wrapped cells joined."""
+        lines = self._lines
+        if not lines:
+            return []
+        ncols = len(separators) + 1
+        block = [self._fragments(line, line.segments(self._gap), separators) for line in lines]
+        widths = _column_widths(block, ncols)
+        return [self._cells(row, ncols) for row in self._rows(list(lines), block, widths)]
+
+    def _cells(self, row: _Row, ncols: int) -> list[Any]:
+        cells: list[Any] = [None] * ncols
+        for col in sorted(row.columns()):
+            parts = [line[col] for line in row.lines if col in line]
+            words = [w for part in parts for w in part.words]
+            span = max(part.span for part in parts)
+            cells[col] = self._make_cell(words, span, 1)
+        return cells
 
     def _gutters(self, lines: Sequence[Line], em: float) -> list[float]:
         """x positions between columns: runs no word covers on (nearly) every line."""
@@ -345,10 +361,11 @@ class StreamLayout:
             if rows and previous is not None:
                 above = (previous.top + previous.bottom) / 2
                 crossed = any(above < y < centre for y in borders)
-                if ruled_rows:
-                    new = crossed
-                elif not crossed:
-                    new = not self._joins(rows[-1], previous, line, frags, widths)
+                if not crossed:
+                    # Between borders drawn for every row, lines join unless they clash.
+                    new = not self._joins(
+                        rows[-1], previous, line, frags, widths, banded=ruled_rows
+                    )
             if new:
                 rows.append(_Row([frags], line.top, line.bottom))
             else:
@@ -364,10 +381,15 @@ class StreamLayout:
         line: Line,
         frags: dict[int, _Fragment],
         widths: dict[int, float],
+        *,
+        banded: bool = False,
     ) -> bool:
-        if line.top - above.bottom > _CONTINUATION_GAP * min(line.height, above.height):
+        close = line.top - above.bottom <= _CONTINUATION_GAP * min(line.height, above.height)
+        if not close and not banded:
             return False
         shared = row.columns() & set(frags)
+        if not shared and banded:
+            return True
         if not shared:
             # Cells set at another height in the same row (numbers centred beside wrapped text):
             # join only a row that is not complete yet and that this line completes.
