@@ -89,6 +89,9 @@ def _turn_object(
         new["pts"] = [_point(turn, float(px), float(py), frame) for px, py in obj["pts"]]
     if obj.get("object_type") == "char":
         new["upright"] = True
+        # pdfminer's size of a turned glyph is its extent along the page's y axis, which is
+        # its advance once turned; the font size is the turned box's height.
+        new["size"] = bottom - top
     return new
 
 

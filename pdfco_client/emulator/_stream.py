@@ -25,6 +25,7 @@ rulings and its background fills. Output: positioned :class:`PageRow` s.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,9 @@ _PROSE_WORDS = 4
 _PROSE_FILL = 0.7
 # A horizontal ruling or band is a row border of a block it spans this share of.
 _BORDER_SPAN = 0.6
+
+
+_FIGURE = re.compile(r"^[\s(+\-\u2212$€£¥]*\d[\d\s.,:/%()\-\u2212$€£¥]*$")
 
 
 @dataclass
@@ -394,6 +398,9 @@ class StreamLayout:
             # Cells set at another height in the same row (numbers centred beside wrapped text):
             # join only a row that is not complete yet and that this line completes.
             return bool(row.lines) and len(row.lines) == 1 and self._open(row, widths)
+        if set(frags) == set(row.lines[-1]) and not banded:
+            # The same cells filled again: a new row, even when every value looks "full".
+            return False
         for col in shared:
             upper = row.last(col)
             if upper is None or not self._continued(upper, frags[col], widths):
@@ -423,11 +430,15 @@ class StreamLayout:
             self._continued(upper[col], lower[col], widths) for col in shared
         )
 
+    def _figure(self, text: str) -> bool:
+        # Figures never wrap: amounts, and also what stays text in a sheet (12%, dates, codes).
+        return self._is_number(text) or bool(_FIGURE.match(text))
+
     def _continued(self, upper: _Fragment, lower: _Fragment, widths: dict[int, float]) -> bool:
         """Would the first word below not have fitted at the end of the text above?"""
         if upper.span > 1 or lower.span > 1:
             return False
-        if self._is_number(upper.text) or self._is_number(lower.text):
+        if self._figure(upper.text) or self._figure(lower.text):
             return False
         first = lower.words[0]
         space = self._space * _size(first)
