@@ -135,6 +135,41 @@ class _Fragment:
     def text(self) -> str:
         return " ".join(str(w["text"]) for w in self.words)
 
+    @property
+    def top(self) -> float:
+        return float(min(w["top"] for w in self.words))
+
+    @property
+    def bottom(self) -> float:
+        return float(max(w["bottom"] for w in self.words))
+
+
+@dataclass(frozen=True)
+class _Spacing:
+    """How tightly a block sets the lines of one cell, and whether its rows are set looser."""
+
+    tight: float
+    tolerance: float
+    loose: bool
+
+    @classmethod
+    def of(cls, block: Sequence[dict[int, _Fragment]]) -> _Spacing:
+        gaps: list[float] = []
+        sizes: list[float] = []
+        last: dict[int, _Fragment] = {}
+        for line in block:
+            for col, frag in line.items():
+                sizes += [_size(w) for w in frag.words]
+                if col in last:
+                    gaps.append(frag.top - last[col].bottom)
+                last[col] = frag
+        gaps = [gap for gap in gaps if gap > -0.5]
+        tolerance = max(1.0, 0.12 * statistics.median(sizes)) if sizes else 1.0
+        if not gaps:
+            return cls(0.0, tolerance, False)
+        tight = min(gaps)
+        return cls(tight, tolerance, max(gaps) > tight + tolerance)
+
 
 @dataclass
 class _Row:
@@ -355,6 +390,7 @@ class StreamLayout:
         borders = self._borders(lines)
         # Enough borders inside the block to draw every row: each band between them is a row.
         ruled_rows = len(borders) >= 2
+        spacing = _Spacing.of(block)
         rows: list[_Row] = []
         previous: Optional[Line] = None
         for line, frags in zip(lines, block):
@@ -368,7 +404,7 @@ class StreamLayout:
                 if not crossed:
                     # Between borders drawn for every row, lines join unless they clash.
                     new = not self._joins(
-                        rows[-1], previous, line, frags, widths, banded=ruled_rows
+                        rows[-1], previous, line, frags, widths, spacing, banded=ruled_rows
                     )
             if new:
                 rows.append(_Row([frags], line.top, line.bottom))
@@ -385,6 +421,7 @@ class StreamLayout:
         line: Line,
         frags: dict[int, _Fragment],
         widths: dict[int, float],
+        spacing: _Spacing,
         *,
         banded: bool = False,
     ) -> bool:
@@ -398,12 +435,16 @@ class StreamLayout:
             # Cells set at another height in the same row (numbers centred beside wrapped text):
             # join only a row that is not complete yet and that this line completes.
             return bool(row.lines) and len(row.lines) == 1 and self._open(row, widths)
-        if set(frags) == set(row.lines[-1]) and not banded:
-            # The same cells filled again: a new row, even when every value looks "full".
+        if set(frags) == set(row.lines[-1]) and not banded and not spacing.loose:
+            # The same cells filled again, in a table whose rows are set as tight as its lines:
+            # a new row, even when every value looks "full".
             return False
         for col in shared:
             upper = row.last(col)
             if upper is None or not self._continued(upper, frags[col], widths):
+                return False
+            if spacing.loose and frags[col].top - upper.bottom > spacing.tight + spacing.tolerance:
+                # Further apart than the lines of a cell: the padding between two rows.
                 return False
         return True
 
