@@ -433,8 +433,9 @@ class StreamLayout:
             return True
         if not shared:
             # Cells set at another height in the same row (numbers centred beside wrapped text):
-            # join only a row that is not complete yet and that this line completes.
-            return bool(row.lines) and len(row.lines) == 1 and self._open(row, widths)
+            # join a row that holds only text so far, when this line is set within its height.
+            within = line.top <= row.bottom + spacing.tight + spacing.tolerance
+            return within and self._open(row, widths)
         if set(frags) == set(row.lines[-1]) and not banded and not spacing.loose:
             # The same cells filled again, in a table whose rows are set as tight as its lines:
             # a new row, even when every value looks "full".
@@ -449,11 +450,11 @@ class StreamLayout:
         return True
 
     def _open(self, row: _Row, widths: dict[int, float]) -> bool:
-        # A row whose only cells are text that fills its column: it is waiting for its numbers.
-        frags = list(row.lines[-1].values())
-        return all(
-            not self._is_number(f.text) and f.span == 1 and f.x1 - f.x0 >= 0.8 * widths[f.column]
-            for f in frags
+        # A row whose cells are all wrapped text (one filling its column at least): it is
+        # waiting for the figures set beside the middle of its lines.
+        frags = [frag for line in row.lines for frag in line.values()]
+        return all(not self._figure(f.text) and f.span == 1 for f in frags) and any(
+            f.x1 - f.x0 >= 0.8 * widths[f.column] for f in frags
         )
 
     def _continues(
