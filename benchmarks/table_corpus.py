@@ -286,8 +286,8 @@ _SEPARATORS = {
 def _number(rnd: random.Random, lang: str, style: str) -> str:
     group, decimal = _SEPARATORS[lang]
     if style == "int":
-        value = rnd.randint(0, 10 ** rnd.randint(1, 6))
-        return f"{value:,}".replace(",", group)
+        whole = rnd.randint(0, 10 ** rnd.randint(1, 6))
+        return f"{whole:,}".replace(",", group)
     if style == "dec":
         value = rnd.uniform(0, 10 ** rnd.randint(1, 5))
         text = f"{value:,.{rnd.choice((1, 2))}f}"
@@ -478,11 +478,11 @@ def draw_table(c: canvas.Canvas, spec: _Spec, x: float, top: float) -> tuple[flo
     expected: Rows = [list(row) for row in all_rows]
     covered: set[tuple[int, int]] = set()
     spanned: dict[tuple[int, int], int] = {}
-    for row, col, span in spec.spans:
-        spanned[(row, col)] = span
+    for head_row, col, span in spec.spans:
+        spanned[(head_row, col)] = span
         for k in range(col + 1, col + span):
-            covered.add((row, k))
-            expected[row][k] = ""
+            covered.add((head_row, k))
+            expected[head_row][k] = ""
     row_spanned: dict[tuple[int, int], int] = {}
     for first, col, span in spec.row_spans:
         row_spanned[(nhead + first, col)] = span
@@ -493,16 +493,16 @@ def draw_table(c: canvas.Canvas, spec: _Spec, x: float, top: float) -> tuple[flo
     laid: list[list[list[str]]] = []
     for r, row in enumerate(all_rows):
         font = spec.bold if r < nhead else spec.font
-        cells = [
-            [] if (r, k) in covered else _lines(spec, text, k, font) for k, text in enumerate(row)
+        cells: list[list[str]] = [
+            [] if (r, k) in covered else _lines(spec, value, k, font) for k, value in enumerate(row)
         ]
         for (sr, sc), span in spanned.items():
             if sr == r:
                 width = col_edges[sc + span] - col_edges[sc] - spec.gap
                 cells[sc] = simpleSplit(row[sc], font, spec.size, width) or [""]
         laid.append(cells)
-        lines = max((len(cell) for cell in cells), default=1)
-        heights.append(max(lines, 1) * spec.leading + 2 * spec.padding)
+        count = max((len(cell) for cell in cells), default=1)
+        heights.append(max(count, 1) * spec.leading + 2 * spec.padding)
     y = top
     row_tops = []
     for r, height in enumerate(heights):
@@ -530,10 +530,10 @@ def draw_table(c: canvas.Canvas, spec: _Spec, x: float, top: float) -> tuple[flo
         y -= height
     bottom = y
     row_tops.append(bottom)
-    for r, cells in enumerate(laid):
+    for r, laid_cells in enumerate(laid):
         font = spec.bold if r < nhead else spec.font
         c.setFillColorRGB(1, 1, 1) if spec.dark_header and r < nhead else c.setFillColorRGB(0, 0, 0)
-        for k, lines in enumerate(cells):
+        for k, lines in enumerate(laid_cells):
             if not lines:
                 continue
             span = spanned.get((r, k), 1)
@@ -550,14 +550,14 @@ def draw_table(c: canvas.Canvas, spec: _Spec, x: float, top: float) -> tuple[flo
             if r < nhead and span == 1:
                 align = spec.align[k] if spec.align[k] != "c" else "c"
             c.setFont(font, spec.size)
-            for i, line in enumerate(lines):
+            for i, drawn in enumerate(lines):
                 by = base - i * spec.leading
                 if align == "r":
-                    c.drawRightString(left + width, by, line)
+                    c.drawRightString(left + width, by, drawn)
                 elif align == "c":
-                    c.drawCentredString(left + width / 2, by, line)
+                    c.drawCentredString(left + width / 2, by, drawn)
                 else:
-                    c.drawString(left, by, line)
+                    c.drawString(left, by, drawn)
     c.setStrokeColorRGB(0, 0, 0)
     c.setLineWidth(0.5)
     x0, x1 = col_edges[0], col_edges[-1]

@@ -733,19 +733,21 @@ def _collapsed_row(
 ) -> Optional[list[tuple[Optional[TextBox], ...]]]:
     """A ruled row that holds several table rows (columns ruled, rows not), split into them.
 
-    The sign: a cell with two or more lines that are each a number. Figures do not wrap, so each
+    The sign: cells with two or more lines that are each a number. Figures do not wrap, so each
     line is a row of its own; the text beside them is split at the same heights, wrapped lines
     joined (see ``_stream``).
     """
     boxes = [cell for cell in row.cells if cell is not None]
     if len(boxes) < 2 or len(xs) != len(row.cells):
         return None
-    numeric_lines = 0
+    # Lines of figures per cell: two cells of stacked figures, or one with three or more (a
+    # single cell may hold two amounts, as "62,785,105" over "11,200" in two currencies).
+    stacked = []
     for bbox in boxes:
         lines = group_lines(words.inside(bbox))
         texts = [" ".join(str(w["text"]) for w in line.words) for line in lines]
-        numeric_lines = max(numeric_lines, sum(1 for text in texts if _is_number(text)))
-    if numeric_lines < 2:
+        stacked.append(sum(1 for text in texts if _is_number(text)))
+    if not (sum(1 for count in stacked if count >= 2) >= 2 or max(stacked) >= 3):
         return None
     x0, top, x1, bottom = row.bbox
     inside = words.inside((x0, top, x1, bottom))

@@ -157,14 +157,12 @@ def merged_ranges(grid: PageGrid) -> list[str]:
             last_row = min(r + box.row_span, len(rows)) - 1
             last_col = c + box.col_span - 1
 
-            def empty(rr: int, cc: int) -> bool:
-                cells = rows[rr].cells
-                return (rr, cc) == (r, c) or cc >= len(cells) or cells[cc] is None
-
-            if (
-                all(empty(rr, cc) for rr in range(r, last_row + 1) for cc in range(c, last_col + 1))
-                and rows[last_row].in_table
-            ):
+            area = [(rr, cc) for rr in range(r, last_row + 1) for cc in range(c, last_col + 1)]
+            free = all(
+                (rr, cc) == (r, c) or cc >= len(rows[rr].cells) or rows[rr].cells[cc] is None
+                for rr, cc in area
+            )
+            if free and rows[last_row].in_table:
                 ranges.append(
                     f"{get_column_letter(c + 1)}{r + 1}:{get_column_letter(last_col + 1)}"
                     f"{last_row + 1}"

@@ -436,7 +436,7 @@ class StreamLayout:
             # join a row that holds only text so far, when this line is set within its height.
             within = line.top <= row.bottom + spacing.tight + spacing.tolerance
             return within and self._open(row, widths)
-        if set(frags) == set(row.lines[-1]) and not banded and not spacing.loose:
+        if set(frags) == set(row.lines[-1]) and not spacing.loose:
             # The same cells filled again, in a table whose rows are set as tight as its lines:
             # a new row, even when every value looks "full".
             return False
@@ -484,7 +484,7 @@ class StreamLayout:
             return False
         first = lower.words[0]
         space = self._space * _size(first)
-        needed = (upper.x1 - upper.x0) + space + (first["x1"] - first["x0"])
+        needed = (upper.x1 - upper.x0) + space + float(first["x1"] - first["x0"])
         return needed > widths[upper.column] + 0.5
 
 
