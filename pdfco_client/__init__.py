@@ -54,6 +54,7 @@ from ._progress import (
     RetryScheduled,
     UploadProgress,
 )
+from ._tables import CellRange, CellValue, PageTable, read_tables, to_dataframes
 from ._version import __version__
 
 __all__ = [
@@ -67,6 +68,8 @@ __all__ = [
     "AuthenticationError",
     "BatchResult",
     "BatchRun",
+    "CellRange",
+    "CellValue",
     "ConfigurationError",
     "ConversionCancelledError",
     "ConversionJob",
@@ -90,6 +93,7 @@ __all__ = [
     "OutputFormat",
     "OutputPlanner",
     "OutputWriteError",
+    "PageTable",
     "PdfCoClient",
     "PdfCoError",
     "PdfInfo",
@@ -102,4 +106,6 @@ __all__ = [
     "UploadProgress",
     "UploadedFile",
     "__version__",
+    "read_tables",
+    "to_dataframes",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 from pydantic import (
     BaseModel,
@@ -22,6 +22,13 @@ from pydantic import (
     model_validator,
 )
 from pydantic.alias_generators import to_camel, to_pascal
+
+from ._exceptions import InputValidationError
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import pandas
+
+    from ._tables import PageTable
 
 __all__ = [
     "ConversionJob",
@@ -234,3 +241,25 @@ class ConversionResult(BaseModel):
     duration: float
     """Seconds the whole call took."""
     output_format: OutputFormat
+
+    def tables(self) -> list[PageTable]:
+        """The tables of the result written to ``output_path`` (CSV, JSON or XLSX), one per page,
+        numbers parsed; see :func:`pdfco_client.read_tables`.
+
+        Raises :class:`InputValidationError` when nothing was written (no ``output=``) or the
+        format holds no tables (text, HTML, XML).
+        """
+        from ._tables import read_tables
+
+        if self.output_path is None:
+            raise InputValidationError(
+                "the result was not downloaded (no output=): read it with read_tables(bytes)",
+                parameter="output",
+            )
+        return read_tables(self.output_path, format=self.output_format.extension)
+
+    def to_dataframes(self, *, header: bool = False) -> list[pandas.DataFrame]:
+        """:meth:`tables` as pandas DataFrames (needs the ``pandas`` extra)."""
+        from ._tables import to_dataframes
+
+        return to_dataframes(self.tables(), header=header)

@@ -35,6 +35,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
+from pdfco_client._numbers import parse_number
 from pdfco_client.emulator._orient import directions, turned_page
 from pdfco_client.emulator._stream import StreamLayout, group_lines
 
@@ -442,9 +443,6 @@ def _page_rows(page: Any, *, unwrap: bool) -> list[PageRow]:
 
 
 def _is_number(text: str) -> bool:
-    # Imported here: _render imports this module's page model.
-    from pdfco_client.emulator._render import parse_number
-
     return parse_number(text) is not None
 
 

@@ -8,12 +8,8 @@ object while a repeated one is a list. XLSX has one worksheet per page named ``P
 1-based page number in the source) with numbers stored as numbers and merged cells (a header
 spanning columns, a label spanning rows) as merged ranges whose top-left cell holds the text.
 
-Number recognition (:func:`parse_number`) is deliberately conservative: a value that could be read
-two ways stays text. Recognised: ``1,505`` ``1 234.5`` ``-12.5`` ``+18`` (shown with its sign)
-``(35.8)`` ``△525`` (Japanese negative) ``$4,700.00`` ``1.393,4`` ``0,2885``. Kept as text:
-``00123`` (leading zero), ``1.2.3``, ``12%`` (percentages stay as printed), dates, and ``1.393``
-(decimal or grouped: ambiguous, read as the decimal 1.393 only because that is how every
-spreadsheet reads it).
+Numbers are recognised by :func:`pdfco_client._numbers.parse_number` (shared with the client's
+table reader, which reads CSV and JSON results the same way); see there what stays text.
 """
 
 from __future__ import annotations
@@ -24,13 +20,14 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, Optional, Union
+from typing import Any, Optional
 from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
+from pdfco_client._numbers import parse_number
 from pdfco_client.emulator._extract import PageGrid, TextBox
 
 __all__ = [
@@ -42,86 +39,6 @@ __all__ = [
     "render_xlsx",
     "render_xml",
 ]
-
-Number = Union[int, float]
-
-_CURRENCY = "$€£¥"
-_NEGATIVE_PREFIX = ("-", "\u2212", "\u25b3", "\u25b2")  # minus, minus sign, △, ▲
-_GROUP_SPACES = " \u00a0\u202f"
-_PLAIN = re.compile(r"^(0|[1-9]\d*)(?:\.(\d+))?$|^0?\.(\d+)$")
-_COMMA_GROUPS = re.compile(r"^[1-9]\d{0,2}(?:,\d{3})+(?:\.(\d+))?$")
-_DOT_GROUPS = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3})+,(\d+)$|^[1-9]\d{0,2}(?:\.\d{3}){2,}$")
-_SPACE_GROUPS = re.compile(r"^[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?:[.,](\d+))?$")
-_DECIMAL_COMMA = re.compile(r"^(0|[1-9]\d*),(\d+)$")
-
-
-def parse_number(text: str) -> Optional[tuple[Number, str]]:
-    """Read printed ``text`` as a number; return ``(value, excel_number_format)`` or ``None``.
-
-    ``None`` means "keep it as text": anything ambiguous or not a plain amount (see module doc).
-    """
-    value = text.strip()
-    if not value or len(value) > 40:
-        return None
-    negative = False
-    if value.startswith("(") and value.endswith(")"):
-        negative, value = True, value[1:-1].strip()
-    currency = ""
-    if value and value[0] in _CURRENCY:
-        currency, value = value[0], value[1:].strip()
-    elif value and value[-1] in _CURRENCY:
-        currency, value = value[-1], value[:-1].strip()
-    explicit_plus = False
-    if value.startswith(_NEGATIVE_PREFIX):
-        if negative:
-            return None
-        negative, value = True, value[1:].strip()
-    elif value.startswith("+") and not negative:
-        # A change column ("+18", "-7"): a number, shown with its sign as printed.
-        explicit_plus, value = True, value[1:].strip()
-    if value and value[0] in _CURRENCY and not currency:
-        currency, value = value[0], value[1:].strip()
-    parsed = _unsigned(value)
-    if parsed is None:
-        return None
-    number, decimals, grouped = parsed
-    if negative:
-        number = -number
-    pattern = ("#,##0" if grouped else "0") + ("." + "0" * decimals if decimals else "")
-    if currency:
-        pattern = f'"{currency}"{pattern}'
-    if explicit_plus:
-        pattern = f"+{pattern};-{pattern};{pattern}"
-    return number, pattern
-
-
-def _unsigned(value: str) -> Optional[tuple[Number, int, bool]]:
-    match = _PLAIN.match(value)
-    if match:
-        decimals = match.group(2) or match.group(3) or ""
-        return _number(value), len(decimals), False
-    match = _COMMA_GROUPS.match(value)
-    if match:
-        return _number(value.replace(",", "")), len(match.group(1) or ""), True
-    match = _DOT_GROUPS.match(value)
-    if match:
-        digits = value.replace(".", "").replace(",", ".")
-        return _number(digits), len(match.group(1) or ""), True
-    match = _SPACE_GROUPS.match(value)
-    if match:
-        digits = "".join(ch for ch in value if ch not in _GROUP_SPACES).replace(",", ".")
-        return _number(digits), len(match.group(1) or ""), True
-    match = _DECIMAL_COMMA.match(value)
-    # "1,505" is taken by _COMMA_GROUPS above; a comma before exactly three digits after a
-    # leading zero ("0,288") or any other count ("0,2885", "12,5") can only be a decimal comma.
-    if match:
-        return _number(value.replace(",", ".")), len(match.group(2)), False
-    return None
-
-
-def _number(digits: str) -> Number:
-    return float(digits) if "." in digits else int(digits)
-
 
 def _cell_values(grid: PageGrid) -> list[list[str]]:
     return [[cell.text if cell else "" for cell in row.cells] for row in grid.rows]

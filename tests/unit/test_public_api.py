@@ -16,6 +16,8 @@ EXPECTED = [
     "AuthenticationError",
     "BatchResult",
     "BatchRun",
+    "CellRange",
+    "CellValue",
     "ConfigurationError",
     "ConversionCancelledError",
     "ConversionJob",
@@ -43,6 +45,7 @@ EXPECTED = [
     "OutputFormat",
     "OutputPlanner",
     "OutputWriteError",
+    "PageTable",
     "PdfCoClient",
     "PdfCoError",
     "PdfInfo",
@@ -55,6 +58,8 @@ EXPECTED = [
     "UploadProgress",
     "UploadedFile",
     "__version__",
+    "read_tables",
+    "to_dataframes",
 ]
 
 
