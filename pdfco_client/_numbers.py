@@ -95,5 +95,3 @@ def _unsigned(value: str) -> Optional[tuple[Number, int, bool]]:
 
 def _number(digits: str) -> Number:
     return float(digits) if "." in digits else int(digits)
-
-

@@ -40,6 +40,7 @@ __all__ = [
     "render_xml",
 ]
 
+
 def _cell_values(grid: PageGrid) -> list[list[str]]:
     return [[cell.text if cell else "" for cell in row.cells] for row in grid.rows]
 

@@ -18,9 +18,10 @@ from benchmarks.table_quality import find_tables_dir, score_case, score_table, s
 
 # (lenient, strict) floors; the scores measured when they were set are in the comments. Where
 # strict stays below 1.0 the misses are the ground truth's own artefacts (see the README):
-# award-bids "Black &White", eu002 "Presentation an" and its header split over three rows, japanese and no-frame headers shifted
-# left past a spanning cell, schools text clipped by the source's area, campaign-donors names cut
-# by explicit column positions and its page footer split into columns.
+# award-bids "Black &White", eu002 "Presentation an" and its header split over three rows,
+# japanese and no-frame headers shifted left past a spanning cell, schools text clipped by the
+# source's area, campaign-donors names cut by explicit column positions and its page footer split
+# into columns.
 FLOORS: dict[str, tuple[float, float]] = {
     "tabula-arabic-rtl-lattice": (0.98, 0.98),  # 1.000 1.000
     "tabula-argentina-votes-stream": (0.98, 0.98),  # 1.000 1.000

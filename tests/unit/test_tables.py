@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,17 @@ def test_without_pandas_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatc
 def test_the_core_does_not_import_pandas() -> None:
     code = "import sys, pdfco_client; sys.exit('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_a_workbook_part_with_a_dtd_is_refused() -> None:
+    buffer = io.BytesIO()
+    # Python 3.9: no parenthesised context managers.
+    with zipfile.ZipFile(io.BytesIO(_workbook(True))) as source:
+        with zipfile.ZipFile(buffer, "w") as out:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "xl/workbook.xml":
+                    data = b'<!DOCTYPE x [<!ENTITY a "b">]>' + data
+                out.writestr(item, data)
+    with pytest.raises(InputValidationError, match="DTD"):
+        read_tables(buffer.getvalue())
