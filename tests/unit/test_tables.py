@@ -161,13 +161,12 @@ def test_the_core_does_not_import_pandas() -> None:
 
 def test_a_workbook_part_with_a_dtd_is_refused() -> None:
     buffer = io.BytesIO()
-    # Python 3.9: no parenthesised context managers.
-    with zipfile.ZipFile(io.BytesIO(_workbook(True))) as source:
-        with zipfile.ZipFile(buffer, "w") as out:
-            for item in source.infolist():
-                data = source.read(item.filename)
-                if item.filename == "xl/workbook.xml":
-                    data = b'<!DOCTYPE x [<!ENTITY a "b">]>' + data
-                out.writestr(item, data)
+    source = zipfile.ZipFile(io.BytesIO(_workbook(True)))
+    with source, zipfile.ZipFile(buffer, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = b'<!DOCTYPE x [<!ENTITY a "b">]>' + data
+            out.writestr(item, data)
     with pytest.raises(InputValidationError, match="DTD"):
         read_tables(buffer.getvalue())
