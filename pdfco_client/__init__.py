@@ -35,6 +35,7 @@ from ._exceptions import (
     ProcessingTimeoutError,
     RateLimitError,
     ServerError,
+    UnsafeURLError,
 )
 from ._models import (
     ConversionJob,
@@ -99,6 +100,7 @@ __all__ = [
     "RateLimitError",
     "RetryScheduled",
     "ServerError",
+    "UnsafeURLError",
     "UploadProgress",
     "UploadedFile",
     "__version__",

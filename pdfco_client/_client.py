@@ -28,6 +28,7 @@ from ._exceptions import (
     JobTimeoutError,
     MalformedResponseError,
     PdfCoError,
+    UnsafeURLError,
 )
 from ._http import Transport, build_session
 from ._logging import configure_from_env, logger, redact_url
@@ -55,6 +56,7 @@ from ._progress import (
     current_source,
 )
 from ._sources import BlockReader, PreparedSource, Source, describe_source, prepare_source
+from ._urls import parse_request_url
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -124,14 +126,23 @@ def _check_pages(pages: Optional[str]) -> Optional[str]:
 
 
 def _is_url(source: object) -> bool:
-    if not isinstance(source, str) or not source.lower().startswith(("http://", "https://")):
-        return False
+    """Whether a source is meant as a URL (then it is checked as one, never read as a path)."""
+    return isinstance(source, str) and source[:8].lower().startswith(("http://", "https://"))
+
+
+def _check_url(url: object, parameter: str = "url") -> str:
+    """``url`` if it is an http(s) URL that every parser reads the same way; else a typed error.
+
+    URLs the client passes on to PDF.co are held to the rule of those it fetches itself: one
+    that parsers could read as two hosts is refused before any credits are spent.
+    """
+    if not isinstance(url, str) or not _is_url(url):
+        raise InputValidationError(f"not an http(s) URL: {url!r}", parameter=parameter)
     try:
-        parts = urlsplit(source)
-        parts.port  # noqa: B018 - parsing the port is the check
-    except ValueError:
-        return False  # reported as "not an http(s) URL" where a URL is expected
-    return bool(parts.hostname)
+        parse_request_url(url)
+    except UnsafeURLError as exc:
+        raise UnsafeURLError(str(exc), parameter=parameter) from None
+    return url
 
 
 class PdfCoClient:
@@ -342,8 +353,7 @@ class PdfCoClient:
         self, url: str, *, name: Optional[str] = None, timeout: Optional[float] = None
     ) -> UploadedFile:
         """Have PDF.co fetch a file that is already online. Calls ``POST /v1/file/upload/url``."""
-        if not _is_url(url):
-            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        _check_url(url)
         payload: dict[str, Any] = {"url": url}
         if name is not None:
             payload["name"] = name
@@ -355,8 +365,7 @@ class PdfCoClient:
 
     def delete_file(self, url: str, *, timeout: Optional[float] = None) -> None:
         """Delete an uploaded or generated temporary file. Calls ``POST /v1/file/delete``."""
-        if not _is_url(url):
-            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        _check_url(url)
         self._delete(url, self._deadline(timeout))
 
     def _delete(self, url: str, deadline: Deadline) -> dict[str, Any]:
@@ -382,8 +391,7 @@ class PdfCoClient:
         return self._download(url, Path(destination), overwrite, self._deadline(timeout))
 
     def _download(self, url: str, destination: Path, overwrite: bool, deadline: Deadline) -> Path:
-        if not _is_url(url):
-            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        _check_url(url)
         if destination.is_dir():
             leaf = Path(urlsplit(url).path).name
             if not leaf:
@@ -436,8 +444,7 @@ class PdfCoClient:
 
     def download_bytes(self, url: str, *, timeout: Optional[float] = None) -> bytes:
         """Download a (small) result into memory. Prefer :meth:`download` for big files."""
-        if not _is_url(url):
-            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        _check_url(url)
         deadline = self._deadline(timeout)
 
         def attempt() -> bytes:
@@ -483,8 +490,7 @@ class PdfCoClient:
         self, url: str, *, password: Optional[str] = None, timeout: Optional[float] = None
     ) -> PdfInfo:
         """Page count, encryption and metadata of a PDF. Calls ``POST /v1/pdf/info``."""
-        if not _is_url(url):
-            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        _check_url(url)
         payload: dict[str, Any] = {"url": url, "async": False}
         if password is not None:
             payload["password"] = password
@@ -532,8 +538,7 @@ class PdfCoClient:
         ``extra_params`` passes parameters this client does not name, as they are.
         """
         fmt = _output_format(to)
-        if not _is_url(url):
-            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        _check_url(url)
         payload: dict[str, Any] = {"url": url, "async": True}
         pages = _check_pages(pages)
         if inline and not fmt.supports_inline:
@@ -548,10 +553,8 @@ class PdfCoClient:
                 f"expiration must be a positive number of minutes, not {expiration!r}",
                 parameter="expiration",
             )
-        if callback is not None and not _is_url(callback):
-            raise InputValidationError(
-                f"callback must be an http(s) URL, not {callback!r}", parameter="callback"
-            )
+        if callback is not None:
+            _check_url(callback, "callback")
         if isinstance(profiles, Mapping):
             profiles = json.dumps(profiles)
         optional = {
@@ -726,7 +729,9 @@ class PdfCoClient:
             destination = check_destination(Path(output), overwrite=overwrite)
         deadline = self._deadline(timeout, _cancel)
         prepared = None
-        if not _is_url(source):
+        if _is_url(source):
+            _check_url(source, "source")
+        else:
             prepared = prepare_source(source)
             if not prepared.looks_convertible():
                 prepared.cleanup()

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Optional, Union
 from urllib.parse import urlsplit
 
-from ._exceptions import ConfigurationError
+from ._exceptions import ConfigurationError, UnsafeURLError
+from ._urls import parse_request_url
 
 ENV_API_KEY = "PDFCO_API_KEY"
 ENV_BASE_URL = "PDFCO_BASE_URL"
@@ -124,6 +125,11 @@ def resolve_settings(
 
 def validate_base_url(url: str) -> str:
     """Return ``url`` without a trailing slash, refusing plain http except on loopback."""
+    try:
+        # First the one reading of where a URL goes, the one the key's scoping uses.
+        parse_request_url(url.strip())
+    except UnsafeURLError as exc:
+        raise ConfigurationError(f"base_url: {exc}") from None
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 - parsing the port is the check (out of range, not a number)

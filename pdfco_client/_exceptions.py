@@ -5,6 +5,7 @@
     PdfCoError
     ├── ConfigurationError          bad or missing settings (no key, http:// base URL, ...)
     ├── InputValidationError        input refused before any request (missing file, bad pages, ...)
+    │   └── UnsafeURLError          a URL parsers could read differently; nothing was sent to it
     ├── OutputWriteError            the result could not be written (disk full, permissions, ...)
     ├── APIConnectionError          the network failed; no answer was read
     │   ├── APITimeoutError         connect or read timeout
@@ -56,6 +57,7 @@ __all__ = [
     "ProcessingTimeoutError",
     "RateLimitError",
     "ServerError",
+    "UnsafeURLError",
     "api_error_for",
 ]
 
@@ -96,6 +98,20 @@ class InputValidationError(PdfCoError, ValueError):
         super().__init__(message)
         #: The argument at fault (``"source"``, ``"pages"``, ``"to"``, ...), when there is one.
         self.parameter = parameter
+
+
+class UnsafeURLError(InputValidationError):
+    """A URL was refused before any byte was sent to it.
+
+    Either it cannot be sent, or parsers could read it as pointing to different hosts (a
+    backslash or userinfo in its authority, control characters, an IPv4 address in an old
+    form): the kind of URL that takes an API key, or an emulator's fetch, somewhere else than
+    a check saw. It may come from a caller (``download(url)``) or from a server (a presigned URL,
+    a result URL, a redirect): the message says which URL, without its query.
+    """
+
+    def __init__(self, message: str, *, parameter: Optional[str] = "url") -> None:
+        super().__init__(message, parameter=parameter)
 
 
 class OutputWriteError(PdfCoError, OSError):

@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Callable, Optional
-from urllib.parse import urlsplit
 
 import requests
 import urllib3
@@ -27,13 +26,13 @@ from ._exceptions import (
     APIConnectionError,
     APITimeoutError,
     IncompleteDownloadError,
-    InputValidationError,
     MalformedResponseError,
     NotFoundError,
     OutcomeUnknownError,
     PdfCoError,
     RateLimitError,
     ServerError,
+    UnsafeURLError,
     api_error_for,
 )
 from ._logging import logger, redact_url
@@ -41,6 +40,7 @@ from ._pacing import RequestGate
 from ._policies import Deadline, Sleep, retry_policy
 from ._progress import ProgressCallback, RetryScheduled, current_source
 from ._sources import BlockReader
+from ._urls import parse_request_url
 from ._version import __version__
 
 API_KEY_HEADER = "x-api-key"
@@ -91,18 +91,6 @@ def parse_retry_after(
     except (TypeError, ValueError, IndexError):
         return None
     return max(0.0, when.timestamp() - now())
-
-
-def _origin(url: str) -> tuple[str, str, int]:
-    try:
-        parts = urlsplit(url)
-        scheme = (parts.scheme or "").lower()
-        port = parts.port or (443 if scheme == "https" else 80)
-    except ValueError:
-        # A malformed URL (port out of range, bad IPv6 literal) matches no origin, so it never
-        # gets the key; requests then refuses it and _send reports it.
-        return "", "", -1
-    return scheme, (parts.hostname or "").lower(), port
 
 
 def _request_never_sent(error: requests.RequestException) -> bool:
@@ -161,7 +149,7 @@ class Transport:
         self.clock = clock
         self.gate = gate or RequestGate(None, clock=clock, sleep=sleep)
         self.on_progress = on_progress
-        self._api_origin = _origin(settings.base_url)
+        self._api_origin = parse_request_url(settings.base_url).origin
 
     def retry_observer(self, attempt: int, delay: float, error: BaseException) -> None:
         """Before each retry sleep: hold every thread back on a 429, and report the retry."""
@@ -395,7 +383,12 @@ class Transport:
     # -- sending ------------------------------------------------------------------------------
 
     def _is_api(self, url: Optional[str]) -> bool:
-        return url is not None and _origin(url) == self._api_origin
+        if url is None:
+            return False
+        try:
+            return parse_request_url(url).origin == self._api_origin
+        except UnsafeURLError:
+            return False
 
     def _cause(self, exc: BaseException, url: Optional[str]) -> Optional[BaseException]:
         """The exception to chain ours to: requests' own, except for storage URLs.
@@ -405,19 +398,47 @@ class Transport:
         """
         return exc if self._is_api(url) else None
 
-    def _headers_for(self, url: str, extra: Optional[Mapping[str, str]]) -> dict[str, Any]:
-        headers: dict[str, Any] = {"User-Agent": USER_AGENT}
-        if self._is_api(url):
-            headers[API_KEY_HEADER] = self._settings.api_key
+    def _prepare(
+        self,
+        method: str,
+        url: str,
+        headers: Optional[Mapping[str, str]],
+        params: Optional[Mapping[str, Any]],
+        json_body: Optional[Mapping[str, Any]],
+        data: Any,
+    ) -> tuple[requests.PreparedRequest, bool]:
+        """The request exactly as it will be sent, and whether it carries the API key.
+
+        The key is decided on the prepared URL (requests rewrites what it is given), read by
+        :func:`parse_request_url`, the package's one decision about where a URL goes.
+        """
+        # Before preparing: requests would percent-encode a backslash or a tab away, hiding
+        # what made the URL ambiguous in the first place.
+        parse_request_url(url)
+        request_headers: dict[str, Any] = {"User-Agent": USER_AGENT, API_KEY_HEADER: None}
+        if headers:
+            request_headers.update(headers)
+        try:
+            prepared = self.session.prepare_request(
+                requests.Request(
+                    method, url, headers=request_headers, params=params, json=json_body, data=data
+                )
+            )
+        except _BAD_URL_ERRORS as exc:
+            raise UnsafeURLError(
+                f"{method} {redact_url(url)}: requests cannot send this URL ({type(exc).__name__})"
+            ) from None
+        target = parse_request_url(prepared.url or "")
+        with_key = target.origin == self._api_origin
+        if with_key:
+            prepared.headers[API_KEY_HEADER] = self._settings.api_key
         else:
-            # None removes a key (or an Authorization) a caller's own session may carry as a
-            # default header, so that presigned storage hosts never see it (the official samples
+            # A caller's own session may carry the key (or an Authorization, or netrc may add
+            # one) as a default: presigned storage hosts never see it (the official samples
             # leak the key there).
-            headers[API_KEY_HEADER] = None
-            headers["Authorization"] = None
-        if extra:
-            headers.update(extra)
-        return headers
+            prepared.headers.pop(API_KEY_HEADER, None)
+            prepared.headers.pop("Authorization", None)
+        return prepared, with_key
 
     @contextmanager
     def _send(
@@ -427,7 +448,11 @@ class Transport:
         *,
         deadline: Deadline,
         headers: Optional[Mapping[str, str]] = None,
-        **kwargs: Any,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Optional[Mapping[str, Any]] = None,
+        data: Any = None,
+        stream: bool = False,
+        allow_redirects: bool = True,
     ) -> Iterator[requests.Response]:
         deadline.raise_if_cancelled()
         left = deadline.remaining()
@@ -435,26 +460,22 @@ class Transport:
             raise APITimeoutError(
                 f"deadline reached before {method} {redact_url(url)}", request_sent=False
             )
+        prepared, with_key = self._prepare(method, url, headers, params, json, data)
+        if with_key:
+            # requests strips Authorization on a cross-host redirect, but not x-api-key: a
+            # request that carries the key never follows one.
+            allow_redirects = False
         connect = deadline.cap(self._settings.connect_timeout)
         read = deadline.cap(self._settings.read_timeout)
         started = self.clock()
-        final_headers = self._headers_for(url, headers)
-        if final_headers.get(API_KEY_HEADER) is not None:
-            # requests strips Authorization on a cross-host redirect, but not x-api-key: a
-            # request that carries the key never follows one.
-            kwargs["allow_redirects"] = False
         try:
-            response = self.session.request(
-                method,
-                url,
-                headers=final_headers,
-                timeout=(connect, read),
-                **kwargs,
+            settings = self.session.merge_environment_settings(prepared.url, {}, stream, None, None)
+            response = self.session.send(
+                prepared, timeout=(connect, read), allow_redirects=allow_redirects, **settings
             )
         except _BAD_URL_ERRORS as exc:
-            raise InputValidationError(
-                f"{method} {redact_url(url)}: not a valid URL ({type(exc).__name__})",
-                parameter="url",
+            raise UnsafeURLError(
+                f"{method} {redact_url(url)}: requests cannot send this URL ({type(exc).__name__})"
             ) from None
         except requests.RequestException as exc:
             if logger.isEnabledFor(logging.DEBUG):

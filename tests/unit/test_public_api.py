@@ -52,6 +52,7 @@ EXPECTED = [
     "RateLimitError",
     "RetryScheduled",
     "ServerError",
+    "UnsafeURLError",
     "UploadProgress",
     "UploadedFile",
     "__version__",
