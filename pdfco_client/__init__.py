@@ -9,6 +9,8 @@ from ._batch import BatchResult, BatchRun, OutputPlanner
 from ._client import ConversionOptions, PdfCoClient
 from ._config import (
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_API_RESPONSE_BYTES,
+    DEFAULT_MAX_DOWNLOAD_BYTES,
     ENV_API_KEY,
     ENV_BASE_URL,
     ENV_LOG,
@@ -34,6 +36,7 @@ from ._exceptions import (
     PdfCoError,
     ProcessingTimeoutError,
     RateLimitError,
+    ResponseTooLargeError,
     ServerError,
     UnsafeURLError,
 )
@@ -59,6 +62,8 @@ from ._version import __version__
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_API_RESPONSE_BYTES",
+    "DEFAULT_MAX_DOWNLOAD_BYTES",
     "ENV_API_KEY",
     "ENV_BASE_URL",
     "ENV_LOG",
@@ -98,6 +103,7 @@ __all__ = [
     "ProgressCallback",
     "ProgressEvent",
     "RateLimitError",
+    "ResponseTooLargeError",
     "RetryScheduled",
     "ServerError",
     "UnsafeURLError",

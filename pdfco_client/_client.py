@@ -18,9 +18,16 @@ from pydantic import ValidationError
 
 from ._atomic import atomic_write, check_destination
 from ._batch import BatchRun, OutputPlanner
-from ._config import DEFAULT_CHUNK_SIZE, DEFAULT_POLL_BACKOFF, Timeout, resolve_settings
+from ._config import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_MAX_DOWNLOAD_BYTES,
+    DEFAULT_POLL_BACKOFF,
+    Timeout,
+    resolve_settings,
+)
 from ._exceptions import (
     APIConnectionError,
+    APITimeoutError,
     ConfigurationError,
     ConversionCancelledError,
     InputValidationError,
@@ -310,6 +317,10 @@ class PdfCoClient:
 
             def on_read(size: int) -> None:
                 deadline.raise_if_cancelled()
+                if deadline.expired():
+                    raise APITimeoutError(
+                        f"upload of {prepared.name} did not finish before the deadline"
+                    )
                 counter.add(size)
 
             reader.on_read = on_read
@@ -413,9 +424,9 @@ class PdfCoClient:
                     self._download_emitter(destination, body.content_length),
                     self._transport.clock,
                 )
-                for view in body.views(DEFAULT_CHUNK_SIZE):
-                    handle.write(view)
-                    counter.add(len(view))
+                for chunk in body.chunks(DEFAULT_CHUNK_SIZE):
+                    handle.write(chunk)
+                    counter.add(len(chunk))
             counter.finish()
             return destination
 
@@ -442,13 +453,33 @@ class PdfCoClient:
 
         return emit
 
-    def download_bytes(self, url: str, *, timeout: Optional[float] = None) -> bytes:
-        """Download a (small) result into memory. Prefer :meth:`download` for big files."""
+    def download_bytes(
+        self,
+        url: str,
+        *,
+        timeout: Optional[float] = None,
+        max_bytes: Optional[int] = DEFAULT_MAX_DOWNLOAD_BYTES,
+    ) -> bytes:
+        """Download a (small) result into memory. Prefer :meth:`download` for big files.
+
+        A result larger than ``max_bytes`` (default ``DEFAULT_MAX_DOWNLOAD_BYTES``, 64 MiB)
+        raises :class:`~pdfco_client.ResponseTooLargeError` without being read further;
+        ``max_bytes=None`` lifts the limit.
+        """
         _check_url(url)
+        if max_bytes is not None and (
+            isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0
+        ):
+            raise InputValidationError(
+                f"max_bytes must be a positive number of bytes or None, not {max_bytes!r}",
+                parameter="max_bytes",
+            )
         deadline = self._deadline(timeout)
 
         def attempt() -> bytes:
-            with self._transport.stream_from_storage(url, deadline=deadline) as body:
+            with self._transport.stream_from_storage(
+                url, deadline=deadline, max_bytes=max_bytes
+            ) as body:
                 return b"".join(body.chunks(DEFAULT_CHUNK_SIZE))
 
         data: bytes = self._retrying(deadline)(attempt)

@@ -41,6 +41,14 @@ DEFAULT_POLL_BACKOFF = 2.5
 #: Python's per-chunk overhead, small enough that memory stays flat whatever the file size.
 DEFAULT_CHUNK_SIZE = 1024 * 1024
 DEFAULT_POOL_SIZE = 16
+#: The most an API answer may hold once decoded: PDF.co's JSON answers are a few KB, so a body
+#: this large is a fault or an attack (a gzip "bomb" inflates 300 KB to 300 MiB).
+DEFAULT_MAX_API_RESPONSE_BYTES = 8 * 1024 * 1024
+#: ``download_bytes()`` refuses a result larger than this unless given ``max_bytes=``;
+#: ``download()`` streams to disk and has no limit of its own.
+DEFAULT_MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
+#: Redirects a download follows (requests would follow 30); each target is checked anew.
+DEFAULT_MAX_REDIRECTS = 5
 
 Timeout = Union[float, tuple[float, float]]
 

@@ -21,6 +21,7 @@
     │   ├── RateLimitError          429
     │   ├── ServerError             5xx and 408
     │   └── MalformedResponseError  a body that is not the JSON PDF.co documents
+    │       └── ResponseTooLargeError  a body over the limit set for it
     ├── JobFailedError              a background job ended failed, aborted or unknown
     ├── JobTimeoutError             a job did not finish before the deadline; resume with its id
     └── ConversionCancelledError    a batch was stopped (Ctrl-C) before this conversion ended
@@ -56,6 +57,7 @@ __all__ = [
     "PdfCoError",
     "ProcessingTimeoutError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServerError",
     "UnsafeURLError",
     "api_error_for",
@@ -228,6 +230,21 @@ class ServerError(APIError):
 
 class MalformedResponseError(APIError):
     """The answer was not the JSON PDF.co documents (not JSON, or a field missing or mistyped)."""
+
+
+class ResponseTooLargeError(MalformedResponseError):
+    """An answer was larger than the limit set for it, and was not read further.
+
+    The limits: ``download_bytes(max_bytes=...)``, and ``DEFAULT_MAX_API_RESPONSE_BYTES`` of
+    decoded JSON for an API answer (far beyond anything PDF.co sends). ``download()`` to a file
+    has no limit of its own; it checks the size against ``Content-Length`` instead.
+    """
+
+    def __init__(self, message: str, *, limit: Optional[int] = None, **kwargs: Any) -> None:
+        kwargs.setdefault("status_code", 200)
+        super().__init__(message, **kwargs)
+        #: The limit, in bytes, that the answer went over.
+        self.limit = limit
 
 
 class JobFailedError(PdfCoError):

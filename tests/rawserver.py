@@ -102,9 +102,12 @@ class RawServer:
         host: str = "127.0.0.1",
         port: int = 0,
         max_seconds: float = 30.0,
+        read_bodies: bool = True,
     ) -> None:
         self.handler = handler
         self.max_seconds = max_seconds
+        #: False: hand each request to the handler after its head, its body left unread.
+        self.read_bodies = read_bodies
         self.requests: list[RawRequest] = []
         #: Every byte each connection sent us, in order of connection.
         self.received: list[bytes] = []
@@ -183,7 +186,7 @@ class RawServer:
         for line in lines[1:]:
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
-        length = int(headers.get("content-length", "0") or 0)
+        length = int(headers.get("content-length", "0") or 0) if self.read_bodies else 0
         while len(rest) < length:
             chunk = self._recv(client, connection, index)
             if chunk is None:

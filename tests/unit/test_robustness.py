@@ -181,23 +181,6 @@ def test_a_cancel_wakes_a_gate_closed_after_a_429() -> None:
         gate.wait_turn(Deadline(lambda: 0.0, None, cancel=cancel))
 
 
-def test_a_gzipped_download_is_decoded_and_not_taken_for_a_short_one(
-    make_client: ClientFactory, mock_http: responses.RequestsMock, tmp_path: Path
-) -> None:
-    import gzip
-
-    data = b"cell;" * 50_000
-    packed = gzip.compress(data)
-    mock_http.add(
-        "GET",
-        f"{STORAGE_URL}/out.csv",
-        body=packed,
-        headers={"Content-Encoding": "gzip", "Content-Length": str(len(packed))},
-    )
-    path = make_client().download(f"{STORAGE_URL}/out.csv", tmp_path / "out.csv")
-    assert path.read_bytes() == data
-
-
 def test_a_plain_download_arrives_byte_for_byte(
     make_client: ClientFactory, mock_http: responses.RequestsMock, tmp_path: Path
 ) -> None:
