@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pdfco_client.emulator import Emulator
-from pdfco_client.emulator._operations import SUPPORTED_FORMATS
+from pdfco_client.emulator.model import CONVERSIONS
 from tests.emulator.conftest import api, download, upload, wait_job
 from tests.pdf_factory import RULED_TABLE, make_large_pdf
 
@@ -73,7 +73,7 @@ def test_sync_json_body_and_envelope(emu: Emulator, pdf_bytes: bytes) -> None:
     assert download(body["url"]).content[:2] == b"PK"
 
 
-@pytest.mark.parametrize("fmt", SUPPORTED_FORMATS)
+@pytest.mark.parametrize("fmt", CONVERSIONS)
 def test_every_format_converts_sync(emu: Emulator, pdf_bytes: bytes, fmt: str) -> None:
     url = upload(emu, pdf_bytes)
     body = api(emu, "POST", f"pdf/convert/to/{fmt}", json={"url": url}).json()
