@@ -125,6 +125,17 @@ def test_info_sync_and_async(emu: Emulator, pdf_bytes: bytes) -> None:
     assert download(started["url"]).json()["info"]["PageCount"] == 1
 
 
+def test_info_values_are_in_pdfcos_documented_formats(emu: Emulator, pdf_bytes: bytes) -> None:
+    # PDF.co's example: "Size": "612, 792", "EncryptionAlgorithm": 0, "8/15/2001 2:50:36 PM".
+    info = api(emu, "POST", "pdf/info", json={"url": upload(emu, pdf_bytes)}).json()["info"]
+    rectangle = info["PageRectangle"]
+    assert rectangle["Size"] == f"{rectangle['Width']}, {rectangle['Height']}"
+    assert rectangle["Location"] == {"IsEmpty": True, "X": 0, "Y": 0}
+    assert info["EncryptionAlgorithm"] == 0
+    assert re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M", info["CreationDate"])
+    assert list(info)[:6] == ["PageCount", "Author", "Title", "Producer", "Subject", "CreationDate"]
+
+
 def test_multipart_upload(emu: Emulator, pdf_bytes: bytes) -> None:
     response = api(emu, "POST", "file/upload", files={"file": ("doc.pdf", pdf_bytes)})
     body = response.json()
