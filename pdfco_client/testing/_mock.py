@@ -42,11 +42,11 @@ from pdfco_client.emulator.model import (
     Settings,
     Signer,
     State,
-    Upload,
     new_id,
     parse_multipart,
     placeholder_source,
 )
+from pdfco_client.emulator.model._operations import new_job
 from pdfco_client.emulator.model._settings import FILE_LIFETIME
 
 if TYPE_CHECKING:
@@ -259,7 +259,7 @@ class PdfCoMock(contextlib.ContextDecorator):
     def _build(self) -> PdfCoModel:
         clock = Clock()
         self._next_results: list[tuple[Optional[str], bytes]] = []
-        self._unexpected: list[tuple[MockCall, str]] = []
+        self._unexpected_calls: list[tuple[MockCall, str]] = []
         self._faults = FaultPlan()
         options = {"page_count": self.page_count} if self.engine == "canned" else {}
         return PdfCoModel(
@@ -330,8 +330,8 @@ class PdfCoMock(contextlib.ContextDecorator):
         if mock is not None:
             mock.stop(allow_assert=False)
             mock.reset()
-        if check and self._unexpected:
-            lines = "\n".join(f"  {c.method} {c.url} ({why})" for c, why in self._unexpected)
+        if check and self._unexpected_calls:
+            lines = "\n".join(f"  {c.method} {c.url} ({why})" for c, why in self._unexpected_calls)
             raise UnexpectedRequestError(
                 f"requests that mock_pdfco does not fake (base URL {self.base_url}):\n{lines}"
             )
@@ -366,33 +366,33 @@ class PdfCoMock(contextlib.ContextDecorator):
         url = request.url or ""
         headers = {k.lower(): str(v) for k, v in request.headers.items()}
         body = _body_bytes(request.body)
-        server = self._server_of(url)
-        if server is None:
-            return self._unexpected_call(method, url, headers, body, "its host is not PDF.co's")
         parts = urlsplit(url)
-        form: dict[str, str] = {}
-        files: dict[str, Upload] = {}
+        if _origin(url) == _origin(self.base_url) and parts.path.startswith(
+            urlsplit(self.base_url).path.rstrip("/") + "/"
+        ):
+            server = "api"
+        elif _origin(url) == _origin(self.storage_url):
+            server = "storage"
+        else:
+            call = MockCall(method, url, "", headers, body, None)
+            return self._unexpected(call, "its host is not PDF.co's")
+        request_ = Request(
+            method,
+            unquote(parts.path),
+            query=dict(parse_qsl(parts.query, keep_blank_values=True)),
+            headers=headers,
+            body=body,
+            content_length=len(body),
+            url=url,
+        )
         if headers.get("content-type", "").startswith("multipart/form-data"):
             form, files = parse_multipart(body, headers["content-type"])
-        answer = self._model.handle(
-            Request(
-                method,
-                unquote(parts.path),
-                query=dict(parse_qsl(parts.query, keep_blank_values=True)),
-                headers=headers,
-                body=body,
-                content_length=len(body),
-                form=form,
-                files=files,
-                url=url,
-            ),
-            server,
-        )
+            request_ = replace(request_, form=form, files=files)
+        answer = self._model.handle(request_, server)
         if answer.unmatched:
-            name = self._model.endpoint_name(Request(method, unquote(parts.path)), server)
+            name = self._model.endpoint_name(request_, server)
             call = MockCall(method, url, name, headers, body, answer.status, answer.body)
-            with self._lock:
-                self._unexpected.append((call, f"mock_pdfco does not emulate {method} /{name}"))
+            self._unexpected(call, f"mock_pdfco does not emulate {method} /{name}")
         if answer.broken == "reset":
             return answer.exception or _reset_error()
         data = answer.read()
@@ -404,35 +404,25 @@ class PdfCoMock(contextlib.ContextDecorator):
             data = data[: len(data) // 2]
         return answer.status, out, data
 
-    def _server_of(self, url: str) -> Optional[str]:
-        api = urlsplit(self.base_url)
-        if _origin(url) == _origin(self.base_url) and urlsplit(url).path.startswith(
-            api.path.rstrip("/") + "/"
-        ):
-            return "api"
-        if _origin(url) == _origin(self.storage_url):
-            return "storage"
-        return None
-
-    def _unexpected_call(
-        self, method: str, url: str, headers: dict[str, str], body: bytes, why: str
-    ) -> Reply:
-        record = self._model.log.record(
-            server="",
-            method=method,
-            path=urlsplit(url).path,
-            endpoint="",
-            host=urlsplit(url).netloc,
-            headers=headers,
-            api_key=self.api_key,
-            status=None,
-            url=url,
-            body=body,
-        )
+    def _unexpected(self, call: MockCall, why: str) -> UnexpectedRequestError:
+        """Note a request the mock does not fake; it fails the test when the mock stops."""
         with self._lock:
-            self._unexpected.append((MockCall.of(record), why))
+            self._unexpected_calls.append((call, why))
+        if not call.endpoint:  # another host: recorded here, since the model never sees it
+            self._model.log.record(
+                server="",
+                method=call.method,
+                path=call.path,
+                endpoint="",
+                host=call.host,
+                headers=call.headers,
+                api_key=self.api_key,
+                status=None,
+                url=call.url,
+                body=call.body,
+            )
         return UnexpectedRequestError(
-            f"mock_pdfco got {method} {url}, which it does not fake ({why}; "
+            f"mock_pdfco got {call.method} {call.url}, which it does not fake ({why}; "
             f"API {self.base_url}, storage {self.storage_url})"
         )
 
@@ -476,7 +466,7 @@ class PdfCoMock(contextlib.ContextDecorator):
     def unexpected(self) -> list[MockCall]:
         """Requests to other hosts, and to endpoints the mock does not emulate."""
         with self._lock:
-            return [call for call, _ in self._unexpected]
+            return [call for call, _ in self._unexpected_calls]
 
     @property
     def files(self) -> dict[str, StoredFile]:
@@ -607,34 +597,16 @@ class PdfCoMock(contextlib.ContextDecorator):
         result ``name`` holding ``result``. Returns the job."""
         if outcome not in ("success", "failed", "aborted"):
             raise ValueError(f"outcome must be success, failed or aborted, not {outcome!r}")
-        model, job_id = self._model, job_id or new_id()
-        now = model.state.clock.now()
-        job = Job(
-            job_id=job_id,
-            endpoint="",
-            fmt=None,
-            name=name,
-            url=model.signer.url("GET", job_id, name, FILE_LIFETIME),
-            result_url=model.signer.location(job_id, name),
-            output_valid_till=model.iso_in(FILE_LIFETIME),
-            created_at=now,
-            expires_at=now + FILE_LIFETIME,
-            visible_after=0.0,
-            page_rate=0,
-            first_page_credits=0,
-            working_checks=self.working_checks if checks is None else checks,
-        )
-        model.state.add_job(job)
+        state, job_id = self._model.state, job_id or new_id()
+        job = new_job(self._model, job_id, name, FILE_LIFETIME, working_checks=checks)
+        state.add_job(job)
         if outcome == "success":
-            kind = (
-                OutputFormat.JSON2.media_type
-                if name.endswith(".json")
-                else "application/octet-stream"
-            )
-            model.state.store_bytes(job_id, name, kind, bytes(result), ttl=FILE_LIFETIME, job=job)
-        if message is None:
-            message = "Success" if outcome == "success" else f"The job was {outcome}"
-        model.state.finish_job(job, outcome, page_count=page_count, message=message)
+            kind = "application/octet-stream"
+            state.store_bytes(job_id, name, kind, bytes(result), ttl=FILE_LIFETIME, job=job)
+        message = message or {"success": "Success", "failed": "The job failed"}.get(outcome)
+        state.finish_job(
+            job, outcome, page_count=page_count, message=message or "The job was aborted"
+        )
         return job
 
 

@@ -16,18 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Protocol, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
-__all__ = [
-    "ENGINES",
-    "Engine",
-    "EngineError",
-    "Options",
-    "Product",
-    "Task",
-    "load_engine",
-    "pdfco_info",
-]
+if TYPE_CHECKING:
+    from pdfco_client.emulator.model._params import Params
+
+__all__ = ["ENGINES", "Engine", "EngineError", "Product", "Task", "load_engine", "pdfco_info"]
 
 #: The engines :func:`load_engine` knows by name.
 ENGINES = ("canned", "real")
@@ -42,21 +36,14 @@ class EngineError(Exception):
         self.message = message
 
 
-class Options(Protocol):
-    """The request's parameters, as the model reads them (any casing, PDF.co's booleans)."""
-
-    def get_str(self, name: str, default: Optional[str] = None) -> Optional[str]: ...
-
-    def get_bool(self, name: str, default: bool = False) -> bool: ...
-
-
 @dataclass(frozen=True)
 class Task:
     """One piece of work: an input document and the request's parameters."""
 
     source: bytes
     source_name: str
-    params: Options
+    params: Params
+    """The request's parameters, as the model reads them (any casing, PDF.co's booleans)."""
     fmt: Optional[str] = None
     """The output format of a conversion (``xlsx``, ``csv``...)."""
 

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import IO, Callable, Optional, Protocol
+from typing import IO, Callable, Optional, Union
 from urllib.parse import urlsplit
 
 from pdfco_client.emulator.engine import Engine, EngineError, Product, Task
@@ -26,6 +26,7 @@ from pdfco_client.emulator.engine import Engine, EngineError, Product, Task
 from ._callbacks import check_callback
 from ._endpoints import ENDPOINTS, Call
 from ._faults import Fault, FaultPlan
+from ._jobs import InlineRunner, JobRunner
 from ._operations import run_operation
 from ._params import ParamError, Params
 from ._record import RequestLog
@@ -43,14 +44,8 @@ _ERROR_KINDS = ("http_error", "rate_limited", "error_body_200", "answer")
 _S3_CODES = {500: "InternalError", 503: "ServiceUnavailable"}
 
 
-class Runner(Protocol):
-    """Who runs background jobs (``_jobs``): a thread pool, or the caller."""
-
-    stopping: threading.Event
-
-    def submit(self, work: Callable[[], None]) -> None: ...
-
-    def close(self) -> None: ...
+#: Who runs background jobs: a thread pool (the emulator), or the caller (the mock).
+Runner = Union[JobRunner, InlineRunner]
 
 
 class RateLimiter:

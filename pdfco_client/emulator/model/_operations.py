@@ -28,7 +28,7 @@ from ._wire import Response, json_response
 if TYPE_CHECKING:
     from ._model import PdfCoModel
 
-__all__ = ["balance", "finished_body", "job_check", "run_operation"]
+__all__ = ["balance", "finished_body", "job_check", "new_job", "run_operation"]
 
 logger = logging.getLogger("pdfco_client.emulator")
 
@@ -92,6 +92,34 @@ def _json_or_text(text: str) -> Any:
         return text
 
 
+def new_job(
+    model: PdfCoModel,
+    job_id: str,
+    name: str,
+    ttl: int,
+    *,
+    working_checks: Optional[int] = None,
+    endpoint: str = "",
+    operation: Optional[Operation] = None,
+) -> Job:
+    """A job of ``operation`` (``None``: a job the mock seeds), its result to be ``name``."""
+    now = model.state.clock.now()
+    return Job(
+        job_id=job_id,
+        endpoint=endpoint,
+        fmt=operation.fmt if operation else None,
+        name=name,
+        url=model.signer.url("GET", job_id, name, ttl),
+        output_valid_till=model.iso_in(ttl),
+        created_at=now,
+        expires_at=now + ttl,
+        visible_after=time.monotonic() + model.settings.job_min_duration,
+        page_rate=operation.per_page if operation else 0,
+        first_page_credits=operation.first_unit if operation else 0,
+        working_checks=model.settings.working_checks if working_checks is None else working_checks,
+    )
+
+
 def _submit(
     model: PdfCoModel, call: Call, operation: Operation, task: Task, name: str, ttl: int
 ) -> Response:
@@ -99,23 +127,10 @@ def _submit(
     first = operation.first_unit
     remaining = model.charge(first)
     job_id = new_id()
-    now = model.state.clock.now()
     outcome = model.faults().for_job(call.name, call.request.path)
     checks = outcome.checks if outcome is not None else None
-    job = Job(
-        job_id=job_id,
-        endpoint=call.name,
-        fmt=operation.fmt,
-        name=name,
-        url=model.signer.url("GET", job_id, name, ttl),
-        result_url=model.signer.location(job_id, name),
-        output_valid_till=model.iso_in(ttl),
-        created_at=now,
-        expires_at=now + ttl,
-        visible_after=time.monotonic() + model.settings.job_min_duration,
-        page_rate=operation.per_page,
-        first_page_credits=first,
-        working_checks=model.settings.working_checks if checks is None else checks,
+    job = new_job(
+        model, job_id, name, ttl, working_checks=checks, endpoint=call.name, operation=operation
     )
     expired = model.faults().result_expired(call.name, call.request.path)
     try:
@@ -154,55 +169,39 @@ def _work(
     callback: Optional[str],
 ) -> None:
     """Run one job, record how it ended, and call its webhook."""
-    _run_job(model, job, operation, task, outcome, expired, ttl)
+    state = model.state
+    if outcome is not None and outcome.outcome in ("stuck", "aborted", "failed"):
+        ends, stuck = ("working", True) if outcome.outcome == "stuck" else (outcome.outcome, False)
+        code = outcome.error_code if ends == "failed" else 0
+        message = outcome.message or (
+            "The job failed" if ends == "failed" else "The job was aborted"
+        )
+        state.finish_job(job, ends, error_code=code, message=message, stuck=stuck)
+    else:
+        try:
+            product: Product = model.work(operation.work, task)
+            state.store_bytes(
+                job.job_id,
+                job.name,
+                product.media_type,
+                product.content,
+                ttl=ttl,
+                job=job,
+                expired=expired,
+            )
+            state.finish_job(job, "success", page_count=product.page_count)
+        except (EngineError, ParamError) as exc:
+            code = exc.code if isinstance(exc, EngineError) else exc.status
+            state.finish_job(job, "failed", error_code=code, message=exc.message)
+        except Exception:
+            logger.exception("job %s failed unexpectedly", job.job_id)
+            state.finish_job(job, "failed", error_code=500, message="Internal error")
     if callback is None or job.stuck:
         return
     # Clients see a job end no sooner than job_min_duration: neither does its webhook.
     if model.runner.stopping.wait(max(0.0, job.visible_after - time.monotonic())):
         return
     deliver(callback, finished_body(model, job, job.status), model.runner.stopping)
-
-
-def _run_job(
-    model: PdfCoModel,
-    job: Job,
-    operation: Operation,
-    task: Task,
-    outcome: Optional[Fault],
-    expired: bool,
-    ttl: int,
-) -> None:
-    state = model.state
-    if outcome is not None and outcome.outcome == "stuck":
-        state.finish_job(job, "working", stuck=True)
-        return
-    if outcome is not None and outcome.outcome == "aborted":
-        state.finish_job(job, "aborted", message=outcome.message or "The job was aborted")
-        return
-    if outcome is not None and outcome.outcome == "failed":
-        message = outcome.message or "The job failed"
-        state.finish_job(job, "failed", error_code=outcome.error_code, message=message)
-        return
-    try:
-        product: Product = model.work(operation.work, task)
-        state.store_bytes(
-            job.job_id,
-            job.name,
-            product.media_type,
-            product.content,
-            ttl=ttl,
-            job=job,
-            expired=expired,
-        )
-    except (EngineError, ParamError) as exc:
-        code = exc.code if isinstance(exc, EngineError) else exc.status
-        state.finish_job(job, "failed", error_code=code, message=exc.message)
-        return
-    except Exception:
-        logger.exception("job %s failed unexpectedly", job.job_id)
-        state.finish_job(job, "failed", error_code=500, message="Internal error")
-        return
-    state.finish_job(job, "success", page_count=product.page_count)
 
 
 def job_check(model: PdfCoModel, call: Call) -> Response:

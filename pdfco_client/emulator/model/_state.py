@@ -90,8 +90,6 @@ class Job:
     name: str
     url: str
     """The signed URL of its result."""
-    result_url: str
-    """The same URL without the signature."""
     output_valid_till: str
     created_at: float
     expires_at: float
@@ -111,6 +109,11 @@ class Job:
     finished_monotonic: Optional[float] = None
     settled: bool = False
     """Billed (success) or refunded (failure) already."""
+
+    @property
+    def result_url(self) -> str:
+        """:attr:`url` without its signature."""
+        return self.url.split("?", 1)[0]
 
     @property
     def outcome(self) -> str:
@@ -376,11 +379,6 @@ class State:
         stored.data = None
         return True
 
-    @property
-    def stored_bytes(self) -> int:
-        with self._lock:
-            return self._stored_bytes
-
     # -- jobs -----------------------------------------------------------------------------
     def add_job(self, job: Job) -> None:
         with self._lock:
@@ -443,11 +441,6 @@ class State:
                 return charged
             self.refund(job.first_page_credits)
             return -job.first_page_credits
-
-    @property
-    def job_count(self) -> int:
-        with self._lock:
-            return len(self._jobs)
 
     # -- expiry and shutdown --------------------------------------------------------------
     def sweep(self, *, force: bool = False) -> None:

@@ -9,10 +9,13 @@ its own way (a TCP reset and a short body over a socket, a raised exception in p
 
 from __future__ import annotations
 
+import io
 import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import IO, Any, Optional
 from urllib.parse import quote
 from xml.sax.saxutils import escape
@@ -118,9 +121,6 @@ class Response:
         with self.file:
             return self.file.read()
 
-    def json(self) -> Any:
-        return json.loads(self.body)
-
 
 def json_response(
     body: Mapping[str, Any], status: int = 200, headers: Optional[Mapping[str, str]] = None
@@ -168,49 +168,20 @@ def content_disposition(name: str) -> str:
 def parse_multipart(body: bytes, content_type: str) -> tuple[dict[str, str], dict[str, Upload]]:
     """Fields and files of an in-memory ``multipart/form-data`` body (the mock's uploads).
 
-    A socket transport uses its server's streaming parser instead; this one is for bodies that
-    are in memory already. Malformed parts are skipped, as a lenient server would.
+    A socket transport uses its server's streaming parser instead, which spools big files.
     """
-    import io
-
-    boundary = next(
-        (
-            part.split("=", 1)[1].strip().strip('"')
-            for part in content_type.split(";")[1:]
-            if part.strip().lower().startswith("boundary=")
-        ),
-        None,
-    )
+    head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1")
+    message = BytesParser(policy=HTTP).parsebytes(head + body)
     form: dict[str, str] = {}
     files: dict[str, Upload] = {}
-    if not boundary:
-        return form, files
-    for chunk in body.split(b"--" + boundary.encode("latin-1"))[1:]:
-        if chunk.startswith(b"--"):
-            break
-        head, sep, content = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
-        if not sep:
+    for part in message.iter_parts() if message.is_multipart() else ():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True)
+        if not isinstance(name, str) or not isinstance(data, bytes):
             continue
-        content = content.removesuffix(b"\r\n")
-        headers = {}
-        for line in head.decode("utf-8", "replace").split("\r\n"):
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        params = _header_params(headers.get("content-disposition", ""))
-        field_name = params.get("name")
-        if field_name is None:
-            continue
-        if "filename" in params:
-            kind = headers.get("content-type", "application/octet-stream")
-            files[field_name] = Upload(params["filename"], kind, io.BytesIO(content))
+        if part.get_filename() is None:
+            form[name] = data.decode("utf-8", "replace")
         else:
-            form[field_name] = content.decode("utf-8", "replace")
+            kind = part.get_content_type() if part["content-type"] else "application/octet-stream"
+            files[name] = Upload(part.get_filename(), kind, io.BytesIO(data))
     return form, files
-
-
-def _header_params(value: str) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for item in value.split(";")[1:]:
-        key, _, raw = item.strip().partition("=")
-        params[key.strip().lower()] = raw.strip().strip('"')
-    return params
