@@ -247,3 +247,42 @@ def test_the_mock_loads_no_server_and_no_pdf_library(report_pdf: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_results_can_be_supplied_per_format_and_per_call(
+    make_client: ClientFactory, report_pdf: Path
+) -> None:
+    with mock_pdfco(results={"csv": b"a,b\r\n1,2\r\n"}) as pdfco:
+        client = make_client()
+        pdfco.next_result(b"first", to="csv")
+        pdfco.next_result(b"any format")
+        assert client.download_bytes(client.convert(report_pdf, "csv").url) == b"first"
+        assert client.download_bytes(client.convert(report_pdf, "xml").url) == b"any format"
+        assert client.download_bytes(client.convert(report_pdf, "csv").url) == b"a,b\r\n1,2\r\n"
+        assert client.download_bytes(client.convert(report_pdf, "xml").url).startswith(b"<?xml")
+    with pytest.raises(ValueError, match="docx"):
+        pdfco.next_result(b"x", to="docx")
+
+
+def test_multipart_and_base64_uploads_and_a_seeded_job(make_client: ClientFactory) -> None:
+    key = {"x-api-key": "k"}
+    with mock_pdfco() as pdfco:
+        multipart = requests.post(
+            f"{pdfco.base_url}/file/upload",
+            files={"file": ("m.pdf", b"%PDF-1")},
+            headers=key,
+            timeout=5,
+        ).json()
+        encoded = requests.post(
+            f"{pdfco.base_url}/file/upload/base64",
+            json={"file": "data:application/pdf;base64,JVBERi0y", "name": "b.pdf"},
+            headers=key,
+            timeout=5,
+        ).json()
+        assert [f.data for f in pdfco.files.values()] == [b"%PDF-1", b"%PDF-2"]
+        assert (multipart["name"], encoded["name"]) == ("m.pdf", "b.pdf")
+        job = pdfco.add_job(result=b'{"done": true}', checks=2)
+        client = make_client()
+        status = client.wait_for_job(job.job_id)
+        assert client.download_bytes(status.url or "") == b'{"done": true}'
+    assert job.checks == 3
