@@ -9,6 +9,8 @@ from ._batch import BatchResult, BatchRun, OutputPlanner
 from ._client import ConversionOptions, PdfCoClient
 from ._config import (
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_API_RESPONSE_BYTES,
+    DEFAULT_MAX_DOWNLOAD_BYTES,
     ENV_API_KEY,
     ENV_BASE_URL,
     ENV_LOG,
@@ -34,7 +36,9 @@ from ._exceptions import (
     PdfCoError,
     ProcessingTimeoutError,
     RateLimitError,
+    ResponseTooLargeError,
     ServerError,
+    UnsafeURLError,
 )
 from ._models import (
     ConversionJob,
@@ -59,6 +63,8 @@ from ._version import __version__
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_API_RESPONSE_BYTES",
+    "DEFAULT_MAX_DOWNLOAD_BYTES",
     "ENV_API_KEY",
     "ENV_BASE_URL",
     "ENV_LOG",
@@ -101,8 +107,10 @@ __all__ = [
     "ProgressCallback",
     "ProgressEvent",
     "RateLimitError",
+    "ResponseTooLargeError",
     "RetryScheduled",
     "ServerError",
+    "UnsafeURLError",
     "UploadProgress",
     "UploadedFile",
     "__version__",
