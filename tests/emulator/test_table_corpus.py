@@ -25,7 +25,7 @@ FLOORS = {"dev-banded-0-ja": (0.84, 0.81)}
 
 
 def _cases() -> list[GeneratedCase]:
-    return [*sample("dev"), *sample("held-out")]
+    return [*sample("dev"), *sample("held-out"), *sample("fresh")]
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda case: case.name)
