@@ -37,7 +37,12 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from pdfco_client._numbers import parse_number
 from pdfco_client.emulator._orient import directions, turned_page
-from pdfco_client.emulator._stream import StreamLayout, group_lines
+from pdfco_client.emulator._stream import (
+    StreamLayout,
+    group_lines,
+    looks_like_figure,
+    space_ratio,
+)
 
 __all__ = [
     "ConversionError",
@@ -432,6 +437,7 @@ def _page_rows(page: Any, *, unwrap: bool) -> list[PageRow]:
         rulings=rulings,
         bands=bands,
         is_number=_is_number,
+        space=space_ratio(ruled.chars),
         make_cell=lambda cell_words, span, rows: _cell_box(
             cell_words, unwrap=unwrap, col_span=span, row_span=rows
         ),
@@ -744,7 +750,8 @@ def _collapsed_row(
     for bbox in boxes:
         lines = group_lines(words.inside(bbox))
         texts = [" ".join(str(w["text"]) for w in line.words) for line in lines]
-        stacked.append(sum(1 for text in texts if _is_number(text)))
+        # Percentages and dates stay text in the sheet but, like amounts, never wrap.
+        stacked.append(sum(1 for text in texts if _is_number(text) or looks_like_figure(text)))
     if not (sum(1 for count in stacked if count >= 2) >= 2 or max(stacked) >= 3):
         return None
     x0, top, x1, bottom = row.bbox

@@ -6,7 +6,8 @@ rulings and its background fills. Output: positioned :class:`PageRow` s.
 1. **Lines** are words overlapping vertically; a line splits into **segments** at gaps wider than
    a word space (relative to the font: half an em, or 1.5 spaces for wide fonts such as Courier).
 2. **Blocks**: runs of lines with several segments (single-segment lines between them stay in the
-   block) are table candidates.
+   block) are table candidates; two such lines may be set further apart (row padding) than a
+   line and a single-segment one.
 3. **Columns** come from alignment: an x-run that no word covers on (nearly) every multi-segment
    line of the block is a gutter, so one line with two cells set tightly together, or a header
    spanning two columns, does not merge the columns. Words go to the column their centre falls
@@ -31,7 +32,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-__all__ = ["Line", "StreamLayout", "group_lines"]
+__all__ = ["Line", "StreamLayout", "group_lines", "looks_like_figure", "space_ratio"]
 
 Word = dict[str, Any]
 # Builds a cell box from words joined with the given separator between lines.
@@ -41,8 +42,10 @@ CellMaker = Callable[[Sequence[Word], int, int], Any]
 _SEGMENT_GAP_EM = 0.5
 # ...or this many word spaces, for fonts whose space is wide (monospaced).
 _SEGMENT_GAP_SPACES = 1.5
-# A line stays in a block if the gap above it is at most this many line heights.
+# A line stays in a block if the gap above it is at most this many line heights...
 _BLOCK_LINE_GAP = 1.6
+# ...or this many, between two lines that both hold several cells (rows set with padding).
+_BLOCK_ROW_GAP = 3.0
 # Lines continue a cell only when set this close (gap over line height).
 _CONTINUATION_GAP = 0.9
 # Share of a block's multi-segment lines allowed to cross a gutter (tight cells, spanning text).
@@ -55,6 +58,11 @@ _BORDER_SPAN = 0.6
 
 
 _FIGURE = re.compile(r"^[\s(+\-\u2212$€£¥]*\d[\d\s.,:/%()\-\u2212$€£¥]*$")
+
+
+def looks_like_figure(text: str) -> bool:
+    """Printed like a figure (amounts, 12%, dates, codes): text that never wraps in a cell."""
+    return bool(_FIGURE.match(text))
 
 
 @dataclass
@@ -104,8 +112,24 @@ def _size(word: Word) -> float:
     return max(float(word.get("size") or 0.0), 1.0)
 
 
+def space_ratio(chars: Sequence[dict[str, Any]]) -> Optional[float]:
+    """The word space of the page's fonts as a share of the font size, from its space glyphs.
+
+    ``None`` when the page draws fewer than five spaces (words placed apart by positioning
+    alone): the gaps between words are then the only evidence.
+    """
+    ratios = [
+        float(char["width"]) / _size(char)
+        for char in chars
+        if char.get("text") == " " and float(char.get("width") or 0.0) > 0
+    ]
+    return statistics.median(ratios) if len(ratios) >= 5 else None
+
+
 def _space_ratio(lines: Sequence[Line]) -> float:
-    """Typical word space as a share of the font size (about 0.28 in Helvetica, 0.6 in Courier)."""
+    """Typical word space as a share of the font size (about 0.28 in Helvetica, 0.6 in Courier),
+    from the gaps between words: in a dense table most gaps are column gaps, so prefer
+    :func:`space_ratio` where the page has space glyphs."""
     gaps = []
     for line in lines:
         for left, right in zip(line.words, line.words[1:]):
@@ -198,9 +222,12 @@ class StreamLayout:
         bands: Sequence[tuple[float, float, float, float]] = (),
         is_number: Callable[[str], bool],
         make_cell: CellMaker,
+        space: Optional[float] = None,
     ) -> None:
         self._lines = group_lines(words)
-        self._space = _space_ratio(self._lines)
+        # The word space as a share of the font size: the page's own (see space_ratio) or the
+        # typical gap between words.
+        self._space = space if space is not None else _space_ratio(self._lines)
         # Horizontal rulings (y, x0, x1) and fills (x0, top, x1, bottom).
         self._rulings = list(rulings)
         self._bands = list(bands)
@@ -474,7 +501,7 @@ class StreamLayout:
 
     def _figure(self, text: str) -> bool:
         # Figures never wrap: amounts, and also what stays text in a sheet (12%, dates, codes).
-        return self._is_number(text) or bool(_FIGURE.match(text))
+        return self._is_number(text) or looks_like_figure(text)
 
     def _continued(self, upper: _Fragment, lower: _Fragment, widths: dict[int, float]) -> bool:
         """Would the first word below not have fitted at the end of the text above?"""
@@ -511,7 +538,8 @@ def _blocks(lines: Sequence[Line], segmented: Sequence[list[list[Word]]]) -> lis
         cursor = position + 1
         while cursor < len(lines):
             previous, line = lines[cursor - 1], lines[cursor]
-            if line.top - previous.bottom > _BLOCK_LINE_GAP * previous.height:
+            reach = _BLOCK_ROW_GAP if multi[cursor] and multi[cursor - 1] else _BLOCK_LINE_GAP
+            if line.top - previous.bottom > reach * previous.height:
                 break
             if multi[cursor]:
                 end = cursor + 1

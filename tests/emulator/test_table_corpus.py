@@ -8,9 +8,11 @@ measured when they were set, so a change that loses cells fails.
 from __future__ import annotations
 
 import io
+from typing import Callable
 
 import pytest
 from openpyxl import load_workbook
+from reportlab.pdfgen import canvas
 
 from benchmarks.table_corpus import DEV, KINDS, GeneratedCase, make_case, sample
 from benchmarks.table_quality import emulator_rows, score_generated
@@ -80,3 +82,64 @@ def test_two_columns_of_prose_are_read_column_by_column() -> None:
     lines = [row[0] for row in rows]
     expected = [row[0] for row in case.tables[0].rows]
     assert [line for line in lines if line in expected] == expected
+
+
+def _draw(draw: Callable[[canvas.Canvas], None]) -> bytes:
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=(595, 842))
+    draw(c)
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+_ROWS = [
+    ["Region", "Orders", "Share", "Cost"],
+    ["North Ridge", "4,320", "12.5%", "(35.8)"],
+    ["South", "739", "7.0%", "1,015.4"],
+    ["East Valley", "6,952", "32.0%", "7.2"],
+    ["West", "9", "84.9%", "31.1"],
+]
+
+
+def _sheet(pdf: bytes) -> list[list[object]]:
+    result = convert_pdf(pdf, "xlsx")
+    sheet = load_workbook(io.BytesIO(result.content)).worksheets[0]
+    return [
+        [cell for cell in row if cell is not None]
+        for row in sheet.iter_rows(values_only=True)
+        if any(cell is not None for cell in row)
+    ]
+
+
+def test_a_monospaced_table_with_padded_rows_is_one_table() -> None:
+    # Courier's word space (0.6 em) is wider than the half-em a proportional font's column gap
+    # needs, and rows set two line heights apart still make one table.
+    xs = [60, 170, 230, 290]
+
+    def draw(c: canvas.Canvas) -> None:
+        c.setFont("Courier", 9)
+        for number, row in enumerate(_ROWS):
+            y = 760 - number * 24
+            for x, text in zip(xs, row):
+                c.drawString(x, y, text)
+
+    rows = _sheet(_draw(draw))
+    assert rows[0] == ["Region", "Orders", "Share", "Cost"]
+    assert rows[1] == ["North Ridge", 4320, "12.5%", -35.8]
+    assert len(rows) == len(_ROWS)
+
+
+def test_a_framed_table_without_row_rules_is_split_into_rows() -> None:
+    # A frame and one column rule: pdfplumber finds one row of two cells holding every line.
+    def draw(c: canvas.Canvas) -> None:
+        c.setFont("Helvetica", 9)
+        c.rect(50, 650, 200, 130)
+        c.line(150, 650, 150, 780)
+        for number, row in enumerate(_ROWS):
+            y = 765 - number * 14
+            c.drawString(55, y, row[0])
+            c.drawRightString(245, y, row[2])
+
+    rows = _sheet(_draw(draw))
+    assert rows == [[row[0], row[2]] for row in _ROWS]
