@@ -476,7 +476,7 @@ def _mean(scores: Sequence[CaseScore]) -> tuple[float, float]:
 
 
 def score_set(name: str, extract: Extractor) -> list[CaseScore]:
-    """Scores of one set: ``dev``, ``held-out``, ``fresh`` (generated) or ``shared``."""
+    """Scores of one set: a generated split (``table_corpus.SPLITS``) or ``shared``."""
     if name == "shared":
         tables_dir = find_tables_dir()
         return [] if tables_dir is None else score_all(tables_dir, extract)
@@ -520,13 +520,13 @@ def _print_kinds(scores: Sequence[CaseScore], floor: Sequence[CaseScore]) -> Non
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Print cell recall and row fidelity of the emulator and of plain pdfplumber on every set.
 
-    Options: ``--sets dev,held-out,fresh,shared`` (the default: all four); ``--detail SET`` also
-    prints that set's cases and a table per kind (``dev`` by default; the ``held-out`` and
-    ``fresh`` details are for measuring, not for tuning); ``--misses`` lists the strict misses
+    Options: ``--sets dev,held-out,fresh,blind,shared`` (the default: all); ``--detail SET``
+    also prints that set's cases and a table per kind (``dev`` by default; the ``fresh`` and
+    ``blind`` details are for measuring, not for tuning); ``--misses`` lists the strict misses
     of the detailed set's cases.
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    sets = ["dev", "held-out", "fresh", "shared"]
+    sets = ["dev", "held-out", "fresh", "blind", "shared"]
     detail = "dev"
     if "--sets" in args:
         sets = args[args.index("--sets") + 1].split(",")
