@@ -54,6 +54,7 @@ from ._progress import (
     RetryScheduled,
     UploadProgress,
 )
+from ._schedule import PollPolicy, PollPreset
 from ._version import __version__
 
 __all__ = [
@@ -93,6 +94,8 @@ __all__ = [
     "PdfCoClient",
     "PdfCoError",
     "PdfInfo",
+    "PollPolicy",
+    "PollPreset",
     "ProcessingTimeoutError",
     "ProgressCallback",
     "ProgressEvent",

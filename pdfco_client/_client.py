@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from contextlib import ExitStack
 from pathlib import Path
@@ -18,7 +20,7 @@ from pydantic import ValidationError
 
 from ._atomic import atomic_write, check_destination
 from ._batch import BatchRun, OutputPlanner
-from ._config import DEFAULT_CHUNK_SIZE, DEFAULT_POLL_BACKOFF, Timeout, resolve_settings
+from ._config import DEFAULT_CHUNK_SIZE, Timeout, resolve_settings
 from ._exceptions import (
     APIConnectionError,
     ConfigurationError,
@@ -43,7 +45,7 @@ from ._models import (
 )
 from ._pacing import RequestGate
 from ._pages import PageRangeSyntaxError, parse_page_range
-from ._policies import Clock, Deadline, Sleep, poll_policy, retry_policy
+from ._policies import Clock, Deadline, Sleep, poll_policy, retry_policy, wait_on_schedule
 from ._progress import (
     ByteCounter,
     DownloadProgress,
@@ -54,6 +56,7 @@ from ._progress import (
     UploadProgress,
     current_source,
 )
+from ._schedule import PollPolicy, PollPreset
 from ._sources import BlockReader, PreparedSource, Source, describe_source, prepare_source
 
 if TYPE_CHECKING:
@@ -66,6 +69,8 @@ __all__ = ["ConversionOptions", "PdfCoClient"]
 FORCED_CHECK_EVERY = 10
 #: Seconds allowed to delete an uploaded input after a conversion, whatever time is left.
 CLEANUP_TIMEOUT = 30.0
+#: Jobs whose start time the client remembers, so that ``wait_for_job`` follows their schedule.
+REMEMBERED_JOBS = 4096
 
 _JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -148,7 +153,10 @@ class PdfCoClient:
     - ``max_retries``, ``retry_max_wait``: transient failures (connection errors, 408, 429, 5xx)
       are retried with exponential backoff and jitter; every wait, a server's ``Retry-After``
       included, is capped at ``retry_max_wait``.
-    - ``poll_interval``, ``max_poll_interval``: the first and the longest wait between job checks.
+    - ``poll``: when to check a background job: ``"balanced"`` (the default), ``"fast"``,
+      ``"frugal"``, or a :class:`~pdfco_client.PollPolicy` (see docs/jobs.md for the trade-off).
+    - ``poll_interval``, ``max_poll_interval``: override the schedule's first check and shortest
+      wait, and its longest wait.
     - ``session``: a ``requests.Session`` to send with, instead of the client's own (it is then
       the caller's to close).
     - ``requests_per_second``: space the client's API calls evenly, across all its threads
@@ -177,6 +185,7 @@ class PdfCoClient:
         retry_max_wait: Optional[float] = None,
         poll_interval: Optional[float] = None,
         max_poll_interval: Optional[float] = None,
+        poll: Union[PollPolicy, PollPreset, None] = None,
         session: Optional[requests.Session] = None,
         requests_per_second: Optional[float] = None,
         on_progress: Optional[ProgressCallback] = None,
@@ -192,6 +201,7 @@ class PdfCoClient:
             retry_max_wait=retry_max_wait,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            poll=poll,
         )
         if requests_per_second is not None and (
             isinstance(requests_per_second, bool)
@@ -212,6 +222,9 @@ class PdfCoClient:
             gate=RequestGate(requests_per_second, clock=clock, sleep=sleep),
             on_progress=on_progress,
         )
+        # When each job this client started was answered: the age its check schedule follows.
+        self._job_starts: OrderedDict[str, float] = OrderedDict()
+        self._job_starts_lock = threading.Lock()
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -219,6 +232,11 @@ class PdfCoClient:
     def base_url(self) -> str:
         """The API's base URL, e.g. ``https://api.pdf.co/v1``."""
         return self._settings.base_url
+
+    @property
+    def poll(self) -> PollPolicy:
+        """The schedule of job checks this client follows."""
+        return self._settings.poll
 
     def close(self) -> None:
         """Close the client's own connection pool (a session passed in is left open)."""
@@ -581,6 +599,7 @@ class PdfCoClient:
             resend_on_unknown_outcome=resend_on_unknown_outcome,
         )
         job: ConversionJob = _model(ConversionJob, body, f"pdf/convert/to/{fmt.value}")
+        self._remember_start(job.job_id)
         logger.info("started job %s (%s)", job.job_id, fmt.value)
         self._emit(
             JobStarted(job_id=job.job_id, output_format=fmt.value, source=current_source.get())
@@ -611,28 +630,51 @@ class PdfCoClient:
     def wait_for_job(self, job_id: str, *, timeout: Optional[float] = None) -> JobStatus:
         """Check a job until it ends, and return its final, successful status.
 
-        Waits grow with jitter from ``poll_interval`` to ``max_poll_interval``. A job that ends
-        ``failed``, ``aborted`` or ``unknown`` raises :class:`~pdfco_client.JobFailedError`; one
-        still running after ``timeout`` (default ``job_timeout``) raises
-        :class:`~pdfco_client.JobTimeoutError` with its id, to resume later, in any process.
+        Checks follow the client's :class:`~pdfco_client.PollPolicy` by the job's age: for a
+        job this client started, from when its start was answered (a job just started is not
+        checked at once); for any other id, from now, with a first check at once (it may have
+        ended long ago). A job that ends ``failed``, ``aborted`` or ``unknown`` raises
+        :class:`~pdfco_client.JobFailedError`; one still running after ``timeout`` (default
+        ``job_timeout``) raises :class:`~pdfco_client.JobTimeoutError` with its id, to resume
+        later, in any process.
         """
         job_id = _check_job_id(job_id)
         limit = self._settings.job_timeout if timeout is None else timeout
-        return self._wait(job_id, self._deadline(limit), first_delay=0.0)
+        deadline = self._deadline(limit)
+        with self._job_starts_lock:
+            started = self._job_starts.get(job_id)
+        return self._wait(job_id, deadline, started=started)
+
+    def _remember_start(self, job_id: str) -> None:
+        with self._job_starts_lock:
+            self._job_starts[job_id] = self._transport.clock()
+            self._job_starts.move_to_end(job_id)
+            while len(self._job_starts) > REMEMBERED_JOBS:
+                self._job_starts.popitem(last=False)
 
     def _wait(
         self,
         job_id: str,
         deadline: Deadline,
         *,
-        first_delay: float,
+        started: Optional[float],
         ledger: Optional[_Ledger] = None,
     ) -> JobStatus:
         checks = 0
         spent = ledger if ledger is not None else _Ledger()
         last_state: list[Optional[JobState]] = [None]
-        if first_delay > 0:
-            deadline.sleeper(self._transport.sleep)(deadline.cap(first_delay))
+        # The jitter phase comes from the job id: jobs started together spread their checks,
+        # and one job's schedule is the same on every run (its logs can be compared).
+        schedule = wait_on_schedule(
+            self._settings.poll,
+            started=deadline.clock() if started is None else started,
+            deadline=deadline,
+            phase=random.Random(job_id).random(),
+        )
+        if started is not None:
+            first_delay = schedule.first_delay()
+            if first_delay > 0:
+                deadline.sleeper(self._transport.sleep)(first_delay)
 
         def check() -> JobStatus:
             nonlocal checks
@@ -668,12 +710,7 @@ class PdfCoClient:
             return status
 
         policy = poll_policy(
-            job_id=job_id,
-            interval=self._settings.poll_interval,
-            max_interval=self._settings.max_poll_interval,
-            backoff=DEFAULT_POLL_BACKOFF,
-            deadline=deadline,
-            sleep=self._transport.sleep,
+            job_id=job_id, wait=schedule, deadline=deadline, sleep=self._transport.sleep
         )
         status: JobStatus = policy(check)
         if status.status is not JobState.SUCCESS:
@@ -761,15 +798,14 @@ class PdfCoClient:
                 resend_on_unknown_outcome=resend_on_unknown_outcome,
                 _deadline=deadline,
             )
+            job_started = self._transport.clock()
             ledger.add(job.credits, job.remaining_credits)
             wait_deadline = (
                 deadline
                 if timeout is not None
                 else self._deadline(self._settings.job_timeout, _cancel)
             )
-            status = self._wait(
-                job.job_id, wait_deadline, first_delay=self._settings.poll_interval, ledger=ledger
-            )
+            status = self._wait(job.job_id, wait_deadline, started=job_started, ledger=ledger)
             result_url = status.url or job.url
             if not result_url:
                 raise MalformedResponseError(

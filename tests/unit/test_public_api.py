@@ -46,6 +46,8 @@ EXPECTED = [
     "PdfCoClient",
     "PdfCoError",
     "PdfInfo",
+    "PollPolicy",
+    "PollPreset",
     "ProcessingTimeoutError",
     "ProgressCallback",
     "ProgressEvent",
