@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any, Callable
 
@@ -70,16 +71,17 @@ def test_convert_pdf_to_xlsx_end_to_end(
     target = tmp_path / "out" / "invoice.xlsx"
     result = client.convert_pdf_to_xlsx(pdf_path, output=target)
     assert target.read_bytes() == b"converted to xlsx:" + PDF_BYTES
-    assert [p.split("/")[-1] if "/v1/" not in p else p for p in fake.paths()] == [
+    paths = [p.split("/")[-1] if "/v1/" not in p else p for p in fake.paths()]
+    assert paths[:6] == [
         "GET /v1/file/upload/get-presigned-url",
         "invoice.pdf",
         "POST /v1/pdf/convert/to/xlsx",
         "POST /v1/job/check",
         "POST /v1/job/check",
         "POST /v1/job/check",
-        "result.xlsx",
-        "POST /v1/file/delete",
     ]
+    # The input is deleted while the result downloads: either may reach the server first.
+    assert sorted(paths[6:]) == ["POST /v1/file/delete", "result.xlsx"]
     assert list(fake.storage) == [f"/{result.job_id}/result.xlsx"]  # the input was deleted
     checks = 3
     assert isinstance(result, ConversionResult)
@@ -338,3 +340,24 @@ def test_the_result_can_be_fetched_without_output(
     result = client.convert_pdf_to_json(pdf_path)
     assert result.output_path is None
     assert client.download_bytes(result.url) == b"converted to json2:" + PDF_BYTES
+
+
+def test_the_input_is_deleted_while_the_result_downloads(
+    make_client: ClientFactory, mock_http: responses.RequestsMock, pdf_path: Path, tmp_path: Path
+) -> None:
+    deleting = threading.Event()
+    overlapped: list[bool] = []
+
+    def hook(seen: Seen) -> None:
+        if seen.path.endswith("/file/delete"):
+            deleting.set()
+        elif seen.method == "GET" and seen.host == STORAGE_HOST:
+            # Bounded generously: a sequential cleanup would only start after this returns.
+            overlapped.append(deleting.wait(timeout=30))
+
+    fake = FakePdfCo(mock_http, on_request=hook)
+    result = make_client().convert_pdf_to_xlsx(pdf_path, output=tmp_path / "out.xlsx")
+    assert overlapped == [True]
+    assert list(fake.storage) == [f"/{result.job_id}/result.xlsx"]
+    spent = ["presign", "convert"] + ["check"] * 3 + ["delete"]
+    assert result.credits == sum(PRICES[call] for call in spent)
