@@ -3,10 +3,18 @@
 >>> from pdfco_client import PdfCoClient
 >>> with PdfCoClient() as client:  # doctest: +SKIP
 ...     result = client.convert_pdf_to_xlsx("report.pdf", output="report.xlsx")
+
+``import pdfco_client`` loads only the exceptions and the named constants: each other public
+name is imported from its module the first time it is used (``from pdfco_client import X``
+included), so a program that imports the package and never converts does not pay for requests,
+pydantic and tenacity. Type checkers see ordinary imports (the ``TYPE_CHECKING`` block).
 """
 
-from ._batch import BatchResult, BatchRun, OutputPlanner
-from ._client import ConversionOptions, PdfCoClient
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._config import (
     DEFAULT_BASE_URL,
     ENV_API_KEY,
@@ -36,26 +44,69 @@ from ._exceptions import (
     RateLimitError,
     ServerError,
 )
-from ._models import (
-    ConversionJob,
-    ConversionResult,
-    JobState,
-    JobStatus,
-    OutputFormat,
-    PdfInfo,
-    UploadedFile,
-)
-from ._progress import (
-    DownloadProgress,
-    JobStarted,
-    JobStateChanged,
-    ProgressCallback,
-    ProgressEvent,
-    RetryScheduled,
-    UploadProgress,
-)
 from ._schedule import PollPolicy, PollPreset
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._batch import BatchResult, BatchRun, OutputPlanner
+    from ._client import ConversionOptions, PdfCoClient
+    from ._models import (
+        ConversionJob,
+        ConversionResult,
+        JobState,
+        JobStatus,
+        OutputFormat,
+        PdfInfo,
+        UploadedFile,
+    )
+    from ._progress import (
+        DownloadProgress,
+        JobStarted,
+        JobStateChanged,
+        ProgressCallback,
+        ProgressEvent,
+        RetryScheduled,
+        UploadProgress,
+    )
+
+#: The public names imported on first use, and the module each one lives in.
+_LAZY = {
+    "BatchResult": "._batch",
+    "BatchRun": "._batch",
+    "OutputPlanner": "._batch",
+    "ConversionOptions": "._client",
+    "PdfCoClient": "._client",
+    "ConversionJob": "._models",
+    "ConversionResult": "._models",
+    "JobState": "._models",
+    "JobStatus": "._models",
+    "OutputFormat": "._models",
+    "PdfInfo": "._models",
+    "UploadedFile": "._models",
+    "DownloadProgress": "._progress",
+    "JobStarted": "._progress",
+    "JobStateChanged": "._progress",
+    "ProgressCallback": "._progress",
+    "ProgressEvent": "._progress",
+    "RetryScheduled": "._progress",
+    "UploadProgress": "._progress",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562. The one piece of module magic in the package, kept to this lookup: it makes the
+    # import cheap without changing what any name is.
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -50,6 +50,9 @@ LenientDatetime = Annotated[Optional[datetime], WrapValidator(_lenient)]
 class PdfCoModel(BaseModel):
     """Base of every model read from a PDF.co answer."""
 
+    # Validators are built when this module is imported (``import pdfco_client`` does not import
+    # it; ``PdfCoClient`` does), not deferred with ``defer_build``: deferring moved pydantic's
+    # one-time set-up (plugin discovery, schema machinery, ~5-10 ms) into the first API call.
     model_config = ConfigDict(alias_generator=to_camel, extra="allow", frozen=True)
 
 
