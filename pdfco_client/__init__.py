@@ -68,6 +68,7 @@ if TYPE_CHECKING:
         RetryScheduled,
         UploadProgress,
     )
+    from ._split import SplitPlan, SplitResult
 
 #: The public names imported on first use, and the module each one lives in.
 _LAZY = {
@@ -90,6 +91,8 @@ _LAZY = {
     "ProgressEvent": "._progress",
     "RetryScheduled": "._progress",
     "UploadProgress": "._progress",
+    "SplitPlan": "._split",
+    "SplitResult": "._split",
 }
 
 
@@ -153,6 +156,8 @@ __all__ = [
     "RateLimitError",
     "RetryScheduled",
     "ServerError",
+    "SplitPlan",
+    "SplitResult",
     "UploadProgress",
     "UploadedFile",
     "__version__",

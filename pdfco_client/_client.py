@@ -33,6 +33,7 @@ from ._exceptions import (
     PdfCoError,
 )
 from ._http import Transport, build_session
+from ._join import check_joinable
 from ._logging import configure_from_env, logger, redact_url
 from ._models import (
     ConversionJob,
@@ -59,6 +60,8 @@ from ._progress import (
 )
 from ._schedule import PollPolicy, PollPreset
 from ._sources import BlockReader, PreparedSource, Source, describe_source, prepare_source
+from ._split import DEFAULT_PAGES_PER_PART, SplitPlan, SplitResult, SplitSeam
+from ._split import convert_in_parts as run_in_parts
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -504,19 +507,22 @@ class PdfCoClient:
         """Page count, encryption and metadata of a PDF. Calls ``POST /v1/pdf/info``."""
         if not _is_url(url):
             raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        return self._pdf_info(url, password, self._deadline(timeout))[0]
+
+    def _pdf_info(
+        self, url: str, password: Optional[str], deadline: Deadline
+    ) -> tuple[PdfInfo, dict[str, Any]]:
         payload: dict[str, Any] = {"url": url, "async": False}
         if password is not None:
             payload["password"] = password
-        body = self._transport.api_call(
-            "POST", "pdf/info", json_body=payload, deadline=self._deadline(timeout)
-        )
+        body = self._transport.api_call("POST", "pdf/info", json_body=payload, deadline=deadline)
         info = body.get("info")
         if not isinstance(info, Mapping):
             raise MalformedResponseError(
                 "PDF.co's pdf/info answer has no info object", status_code=200, body=body
             )
         result: PdfInfo = _model(PdfInfo, info, "pdf/info")
-        return result
+        return result, body
 
     # -- conversions and jobs -----------------------------------------------------------------
 
@@ -891,6 +897,129 @@ class PdfCoClient:
         return BatchRun(
             sources, convert_one, planner, max_workers=max_workers, skip_existing=skip_existing
         )
+
+    def convert_in_parts(
+        self,
+        source: Union[Source, str],
+        to: Format,
+        *,
+        output: Output,
+        pages_per_part: int = DEFAULT_PAGES_PER_PART,
+        pages: Optional[str] = None,
+        max_workers: int = 4,
+        credits_per_page: Optional[int] = None,
+        max_credits: Optional[int] = None,
+        confirm: Optional[Callable[[SplitPlan], bool]] = None,
+        password: Optional[str] = None,
+        lang: Optional[str] = None,
+        rect: Optional[str] = None,
+        line_grouping: Optional[str] = None,
+        unwrap: Optional[bool] = None,
+        profiles: Union[str, Mapping[str, Any], None] = None,
+        timeout: Optional[float] = None,
+        keep_input: bool = False,
+        overwrite: bool = True,
+    ) -> SplitResult:
+        """Convert a large PDF as parallel jobs of ``pages_per_part`` pages, joined into ``output``.
+
+        Uploads once, counts the pages (``POST /v1/pdf/info``), then runs up to ``max_workers``
+        conversions of page ranges at once and joins their results (XLSX: one sheet per page,
+        which needs ``pdfco-client[xlsx]``; CSV, JSON, text, XML and HTML: see docs). Before any
+        conversion starts, the :class:`~pdfco_client.SplitPlan` (its parts and credit estimate,
+        priced with ``credits_per_page``) goes to ``confirm``, which may refuse it
+        (:class:`~pdfco_client.ConversionCancelledError`), and is held against ``max_credits``.
+        A failing part stops the others; nothing partial is written. ``timeout`` bounds the
+        whole call. The other options are those of :meth:`convert`.
+        """
+        fmt = _output_format(to)
+        pages = _check_pages(pages)
+        for name, value, least in (
+            ("pages_per_part", pages_per_part, 1),
+            ("max_workers", max_workers, 1),
+            ("credits_per_page", credits_per_page, 0),
+            ("max_credits", max_credits, 0),
+        ):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < least
+            ):
+                raise InputValidationError(
+                    f"{name} must be an integer of at least {least}, not {value!r}",
+                    parameter=name,
+                )
+        if max_credits is not None and credits_per_page is None:
+            raise InputValidationError(
+                "max_credits needs credits_per_page (your plan's price of a page) to estimate "
+                "the cost",
+                parameter="max_credits",
+            )
+        check_joinable(fmt)
+        destination = check_destination(Path(output), overwrite=overwrite)
+        deadline = self._deadline(timeout)
+        prepared = None
+        if not _is_url(source):
+            prepared = prepare_source(source)
+            if not prepared.looks_convertible():
+                prepared.cleanup()
+                raise InputValidationError(
+                    f"{prepared.name} is not a PDF (its first bytes are not %PDF-)",
+                    parameter="source",
+                )
+
+        def upload(deadline: Deadline) -> tuple[str, int]:
+            if prepared is None:
+                return str(source), 0
+            try:
+                uploaded = self._upload_prepared(prepared, None, deadline)
+            finally:
+                prepared.cleanup()
+            return uploaded.url, _int_or_none(uploaded.credits) or 0
+
+        def count_pages(url: str, deadline: Deadline) -> tuple[int, int]:
+            info, body = self._pdf_info(url, password, deadline)
+            return info.page_count, _int_or_none(body.get("credits")) or 0
+
+        def convert_part(
+            url: str, part: str, path: Path, deadline: Deadline, cancel: threading.Event
+        ) -> ConversionResult:
+            left = deadline.remaining()
+            return self.convert(
+                url,
+                fmt,
+                output=path,
+                pages=part,
+                password=password,
+                lang=lang,
+                rect=rect,
+                line_grouping=line_grouping,
+                unwrap=unwrap,
+                profiles=profiles,
+                timeout=None if left is None else max(left, 1e-3),
+                _cancel=cancel,
+            )
+
+        def cleanup(url: str) -> int:
+            return _int_or_none(self._delete_quietly(url).get("credits")) or 0
+
+        seam = SplitSeam(upload, count_pages, convert_part, cleanup, uploads=prepared is not None)
+        try:
+            return run_in_parts(
+                seam,
+                fmt,
+                destination,
+                deadline,
+                pages=pages,
+                pages_per_part=pages_per_part,
+                max_workers=max_workers,
+                credits_per_page=credits_per_page,
+                max_credits=max_credits,
+                confirm=confirm,
+                keep_input=keep_input,
+                overwrite=overwrite,
+                clock=self._transport.clock,
+            )
+        finally:
+            if prepared is not None:
+                prepared.cleanup()
 
     def _delete_quietly(self, url: str) -> dict[str, Any]:
         # Cleanup must not hide the conversion's own outcome, so its failure is only logged.

@@ -58,6 +58,8 @@ EXPECTED = [
     "RateLimitError",
     "RetryScheduled",
     "ServerError",
+    "SplitPlan",
+    "SplitResult",
     "UploadProgress",
     "UploadedFile",
     "__version__",
