@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from ._config import (
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_API_RESPONSE_BYTES,
+    DEFAULT_MAX_DOWNLOAD_BYTES,
     ENV_API_KEY,
     ENV_BASE_URL,
     ENV_LOG,
@@ -42,7 +44,9 @@ from ._exceptions import (
     PdfCoError,
     ProcessingTimeoutError,
     RateLimitError,
+    ResponseTooLargeError,
     ServerError,
+    UnsafeURLError,
 )
 from ._schedule import PollPolicy, PollPreset
 from ._version import __version__
@@ -113,6 +117,8 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_API_RESPONSE_BYTES",
+    "DEFAULT_MAX_DOWNLOAD_BYTES",
     "ENV_API_KEY",
     "ENV_BASE_URL",
     "ENV_LOG",
@@ -154,10 +160,12 @@ __all__ = [
     "ProgressCallback",
     "ProgressEvent",
     "RateLimitError",
+    "ResponseTooLargeError",
     "RetryScheduled",
     "ServerError",
     "SplitPlan",
     "SplitResult",
+    "UnsafeURLError",
     "UploadProgress",
     "UploadedFile",
     "__version__",

@@ -21,9 +21,15 @@ from pydantic import ValidationError
 
 from ._atomic import atomic_write, check_destination
 from ._batch import BatchRun, OutputPlanner
-from ._config import DEFAULT_CHUNK_SIZE, Timeout, resolve_settings
+from ._config import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_MAX_DOWNLOAD_BYTES,
+    Timeout,
+    resolve_settings,
+)
 from ._exceptions import (
     APIConnectionError,
+    APITimeoutError,
     ConfigurationError,
     ConversionCancelledError,
     InputValidationError,
@@ -31,6 +37,7 @@ from ._exceptions import (
     JobTimeoutError,
     MalformedResponseError,
     PdfCoError,
+    UnsafeURLError,
 )
 from ._http import Transport, build_session
 from ._join import check_joinable
@@ -62,6 +69,7 @@ from ._schedule import PollPolicy, PollPreset
 from ._sources import BlockReader, PreparedSource, Source, describe_source, prepare_source
 from ._split import DEFAULT_PAGES_PER_PART, SplitPlan, SplitResult, SplitSeam
 from ._split import convert_in_parts as run_in_parts
+from ._urls import parse_request_url
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -133,14 +141,23 @@ def _check_pages(pages: Optional[str]) -> Optional[str]:
 
 
 def _is_url(source: object) -> bool:
-    if not isinstance(source, str) or not source.lower().startswith(("http://", "https://")):
-        return False
+    """Whether a source is meant as a URL (then it is checked as one, never read as a path)."""
+    return isinstance(source, str) and source[:8].lower().startswith(("http://", "https://"))
+
+
+def _check_url(url: object, parameter: str = "url") -> str:
+    """``url`` if it is an http(s) URL that every parser reads the same way; else a typed error.
+
+    URLs the client passes on to PDF.co are held to the rule of those it fetches itself: one
+    that parsers could read as two hosts is refused before any credits are spent.
+    """
+    if not isinstance(url, str) or not _is_url(url):
+        raise InputValidationError(f"not an http(s) URL: {url!r}", parameter=parameter)
     try:
-        parts = urlsplit(source)
-        parts.port  # noqa: B018 - parsing the port is the check
-    except ValueError:
-        return False  # reported as "not an http(s) URL" where a URL is expected
-    return bool(parts.hostname)
+        parse_request_url(url)
+    except UnsafeURLError as exc:
+        raise UnsafeURLError(str(exc), parameter=parameter) from None
+    return url
 
 
 class PdfCoClient:
@@ -321,6 +338,10 @@ class PdfCoClient:
 
             def on_read(size: int) -> None:
                 deadline.raise_if_cancelled()
+                if deadline.expired():
+                    raise APITimeoutError(
+                        f"upload of {prepared.name} did not finish before the deadline"
+                    )
                 counter.add(size)
 
             reader.on_read = on_read
@@ -364,8 +385,7 @@ class PdfCoClient:
         self, url: str, *, name: Optional[str] = None, timeout: Optional[float] = None
     ) -> UploadedFile:
         """Have PDF.co fetch a file that is already online. Calls ``POST /v1/file/upload/url``."""
-        if not _is_url(url):
-            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        _check_url(url)
         payload: dict[str, Any] = {"url": url}
         if name is not None:
             payload["name"] = name
@@ -377,8 +397,7 @@ class PdfCoClient:
 
     def delete_file(self, url: str, *, timeout: Optional[float] = None) -> None:
         """Delete an uploaded or generated temporary file. Calls ``POST /v1/file/delete``."""
-        if not _is_url(url):
-            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        _check_url(url)
         self._delete(url, self._deadline(timeout))
 
     def _delete(self, url: str, deadline: Deadline) -> dict[str, Any]:
@@ -404,8 +423,7 @@ class PdfCoClient:
         return self._download(url, Path(destination), overwrite, self._deadline(timeout))
 
     def _download(self, url: str, destination: Path, overwrite: bool, deadline: Deadline) -> Path:
-        if not _is_url(url):
-            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        _check_url(url)
         if destination.is_dir():
             leaf = Path(urlsplit(url).path).name
             if not leaf:
@@ -427,9 +445,9 @@ class PdfCoClient:
                     self._download_emitter(destination, body.content_length),
                     self._transport.clock,
                 )
-                for view in body.views(DEFAULT_CHUNK_SIZE):
-                    handle.write(view)
-                    counter.add(len(view))
+                for chunk in body.chunks(DEFAULT_CHUNK_SIZE):
+                    handle.write(chunk)
+                    counter.add(len(chunk))
             counter.finish()
             return destination
 
@@ -456,14 +474,33 @@ class PdfCoClient:
 
         return emit
 
-    def download_bytes(self, url: str, *, timeout: Optional[float] = None) -> bytes:
-        """Download a (small) result into memory. Prefer :meth:`download` for big files."""
-        if not _is_url(url):
-            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+    def download_bytes(
+        self,
+        url: str,
+        *,
+        timeout: Optional[float] = None,
+        max_bytes: Optional[int] = DEFAULT_MAX_DOWNLOAD_BYTES,
+    ) -> bytes:
+        """Download a (small) result into memory. Prefer :meth:`download` for big files.
+
+        A result larger than ``max_bytes`` (default ``DEFAULT_MAX_DOWNLOAD_BYTES``, 64 MiB)
+        raises :class:`~pdfco_client.ResponseTooLargeError` without being read further;
+        ``max_bytes=None`` lifts the limit.
+        """
+        _check_url(url)
+        if max_bytes is not None and (
+            isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes <= 0
+        ):
+            raise InputValidationError(
+                f"max_bytes must be a positive number of bytes or None, not {max_bytes!r}",
+                parameter="max_bytes",
+            )
         deadline = self._deadline(timeout)
 
         def attempt() -> bytes:
-            with self._transport.stream_from_storage(url, deadline=deadline) as body:
+            with self._transport.stream_from_storage(
+                url, deadline=deadline, max_bytes=max_bytes
+            ) as body:
                 return b"".join(body.chunks(DEFAULT_CHUNK_SIZE))
 
         data: bytes = self._retrying(deadline)(attempt)
@@ -505,8 +542,7 @@ class PdfCoClient:
         self, url: str, *, password: Optional[str] = None, timeout: Optional[float] = None
     ) -> PdfInfo:
         """Page count, encryption and metadata of a PDF. Calls ``POST /v1/pdf/info``."""
-        if not _is_url(url):
-            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        _check_url(url)
         return self._pdf_info(url, password, self._deadline(timeout))[0]
 
     def _pdf_info(
@@ -557,8 +593,7 @@ class PdfCoClient:
         ``extra_params`` passes parameters this client does not name, as they are.
         """
         fmt = _output_format(to)
-        if not _is_url(url):
-            raise InputValidationError(f"not an http(s) URL: {url!r}", parameter="url")
+        _check_url(url)
         payload: dict[str, Any] = {"url": url, "async": True}
         pages = _check_pages(pages)
         if inline and not fmt.supports_inline:
@@ -573,10 +608,8 @@ class PdfCoClient:
                 f"expiration must be a positive number of minutes, not {expiration!r}",
                 parameter="expiration",
             )
-        if callback is not None and not _is_url(callback):
-            raise InputValidationError(
-                f"callback must be an http(s) URL, not {callback!r}", parameter="callback"
-            )
+        if callback is not None:
+            _check_url(callback, "callback")
         if isinstance(profiles, Mapping):
             profiles = json.dumps(profiles)
         optional = {
@@ -770,7 +803,9 @@ class PdfCoClient:
             destination = check_destination(Path(output), overwrite=overwrite)
         deadline = self._deadline(timeout, _cancel)
         prepared = None
-        if not _is_url(source):
+        if _is_url(source):
+            _check_url(source, "source")
+        else:
             prepared = prepare_source(source)
             if not prepared.looks_convertible():
                 prepared.cleanup()

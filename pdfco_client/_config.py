@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 from urllib.parse import urlsplit
 
-from ._exceptions import ConfigurationError
+from ._exceptions import ConfigurationError, UnsafeURLError
 from ._schedule import PollPolicy, PollPreset, resolve_poll_policy
 
 ENV_API_KEY = "PDFCO_API_KEY"
@@ -36,6 +36,14 @@ DEFAULT_POLL: PollPreset = "balanced"
 #: Python's per-chunk overhead, small enough that memory stays flat whatever the file size.
 DEFAULT_CHUNK_SIZE = 1024 * 1024
 DEFAULT_POOL_SIZE = 16
+#: The most an API answer may hold once decoded: PDF.co's JSON answers are a few KB, so a body
+#: this large is a fault or an attack (a gzip "bomb" inflates 300 KB to 300 MiB).
+DEFAULT_MAX_API_RESPONSE_BYTES = 8 * 1024 * 1024
+#: ``download_bytes()`` refuses a result larger than this unless given ``max_bytes=``;
+#: ``download()`` streams to disk and has no limit of its own.
+DEFAULT_MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
+#: Redirects a download follows (requests would follow 30); each target is checked anew.
+DEFAULT_MAX_REDIRECTS = 5
 
 Timeout = Union[float, tuple[float, float]]
 
@@ -121,6 +129,15 @@ def resolve_settings(
 
 def validate_base_url(url: str) -> str:
     """Return ``url`` without a trailing slash, refusing plain http except on loopback."""
+    # Imported here: ``import pdfco_client`` loads this module for its constants, and _urls
+    # loads urllib3, which only a client (built right after this check) needs.
+    from ._urls import parse_request_url
+
+    try:
+        # First the one reading of where a URL goes, the one the key's scoping uses.
+        parse_request_url(url.strip())
+    except UnsafeURLError as exc:
+        raise ConfigurationError(f"base_url: {exc}") from None
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 - parsing the port is the check (out of range, not a number)

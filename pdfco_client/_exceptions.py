@@ -5,6 +5,7 @@
     PdfCoError
     ├── ConfigurationError          bad or missing settings (no key, http:// base URL, ...)
     ├── InputValidationError        input refused before any request (missing file, bad pages, ...)
+    │   └── UnsafeURLError          a URL parsers could read differently; nothing was sent to it
     ├── OutputWriteError            the result could not be written (disk full, permissions, ...)
     ├── APIConnectionError          the network failed; no answer was read
     │   ├── APITimeoutError         connect or read timeout
@@ -20,6 +21,7 @@
     │   ├── RateLimitError          429
     │   ├── ServerError             5xx and 408
     │   └── MalformedResponseError  a body that is not the JSON PDF.co documents
+    │       └── ResponseTooLargeError  a body over the limit set for it
     ├── JobFailedError              a background job ended failed, aborted or unknown
     ├── JobTimeoutError             a job did not finish before the deadline; resume with its id
     └── ConversionCancelledError    a batch was stopped (Ctrl-C) before this conversion ended
@@ -55,7 +57,9 @@ __all__ = [
     "PdfCoError",
     "ProcessingTimeoutError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ServerError",
+    "UnsafeURLError",
     "api_error_for",
 ]
 
@@ -96,6 +100,20 @@ class InputValidationError(PdfCoError, ValueError):
         super().__init__(message)
         #: The argument at fault (``"source"``, ``"pages"``, ``"to"``, ...), when there is one.
         self.parameter = parameter
+
+
+class UnsafeURLError(InputValidationError):
+    """A URL was refused before any byte was sent to it.
+
+    Either it cannot be sent, or parsers could read it as pointing to different hosts (a
+    backslash or userinfo in its authority, control characters, an IPv4 address in an old
+    form): the kind of URL that takes an API key, or an emulator's fetch, somewhere else than
+    a check saw. It may come from a caller (``download(url)``) or from a server (a presigned URL,
+    a result URL, a redirect): the message says which URL, without its query.
+    """
+
+    def __init__(self, message: str, *, parameter: Optional[str] = "url") -> None:
+        super().__init__(message, parameter=parameter)
 
 
 class OutputWriteError(PdfCoError, OSError):
@@ -212,6 +230,21 @@ class ServerError(APIError):
 
 class MalformedResponseError(APIError):
     """The answer was not the JSON PDF.co documents (not JSON, or a field missing or mistyped)."""
+
+
+class ResponseTooLargeError(MalformedResponseError):
+    """An answer was larger than the limit set for it, and was not read further.
+
+    The limits: ``download_bytes(max_bytes=...)``, and ``DEFAULT_MAX_API_RESPONSE_BYTES`` of
+    decoded JSON for an API answer (far beyond anything PDF.co sends). ``download()`` to a file
+    has no limit of its own; it checks the size against ``Content-Length`` instead.
+    """
+
+    def __init__(self, message: str, *, limit: Optional[int] = None, **kwargs: Any) -> None:
+        kwargs.setdefault("status_code", 200)
+        super().__init__(message, **kwargs)
+        #: The limit, in bytes, that the answer went over.
+        self.limit = limit
 
 
 class JobFailedError(PdfCoError):

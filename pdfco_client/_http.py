@@ -15,32 +15,37 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Callable, Optional
-from urllib.parse import urlsplit
+from urllib.parse import urljoin
 
 import requests
-import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
-from ._config import DEFAULT_POOL_SIZE, ClientSettings
+from ._config import (
+    DEFAULT_MAX_API_RESPONSE_BYTES,
+    DEFAULT_MAX_REDIRECTS,
+    DEFAULT_POOL_SIZE,
+    ClientSettings,
+)
 from ._exceptions import (
     APIConnectionError,
     APITimeoutError,
-    IncompleteDownloadError,
-    InputValidationError,
     MalformedResponseError,
     NotFoundError,
     OutcomeUnknownError,
     PdfCoError,
     RateLimitError,
     ServerError,
+    UnsafeURLError,
     api_error_for,
 )
 from ._logging import logger, redact_url
 from ._pacing import RequestGate
 from ._policies import Deadline, Sleep, retry_policy
 from ._progress import ProgressCallback, RetryScheduled, current_source
+from ._reading import BodyReader
 from ._sources import BlockReader
+from ._urls import parse_request_url
 from ._version import __version__
 
 API_KEY_HEADER = "x-api-key"
@@ -58,6 +63,32 @@ _BAD_URL_ERRORS = (
     requests.exceptions.MissingSchema,
     requests.exceptions.InvalidSchema,
 )
+
+#: What API calls accept: the encodings :class:`BodyReader` inflates (within its limit).
+_API_HEADERS = {"Accept-Encoding": "gzip, deflate"}
+_API_ENCODINGS = frozenset({"identity", "gzip", "x-gzip", "deflate"})
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_HELD_LOCATION = "_pdfco_held_location"
+
+
+def _hold_redirect(response: requests.Response, **kwargs: Any) -> requests.Response:
+    """A response hook that moves a redirect's ``Location`` out of requests' sight.
+
+    ``Session.send`` runs it before its redirect handling, which (even with redirects off)
+    reads the whole 3xx body without a bound and parses ``Location`` with ``urlsplit``
+    (a bare ``ValueError`` for ``http://[::1``). The transport follows redirects itself.
+    """
+    if response.status_code in _REDIRECT_STATUSES:
+        location = response.headers.pop("Location", None)
+        if location is not None:
+            setattr(response, _HELD_LOCATION, location)
+    return response
+
+
+def _held_location(response: requests.Response) -> Optional[str]:
+    location: Optional[str] = getattr(response, _HELD_LOCATION, None)
+    return location
+
 
 #: Opens a fresh body for each attempt of an upload; ``None`` when the body cannot be re-read.
 BodyOpener = Callable[[], BlockReader]
@@ -91,18 +122,6 @@ def parse_retry_after(
     except (TypeError, ValueError, IndexError):
         return None
     return max(0.0, when.timestamp() - now())
-
-
-def _origin(url: str) -> tuple[str, str, int]:
-    try:
-        parts = urlsplit(url)
-        scheme = (parts.scheme or "").lower()
-        port = parts.port or (443 if scheme == "https" else 80)
-    except ValueError:
-        # A malformed URL (port out of range, bad IPv6 literal) matches no origin, so it never
-        # gets the key; requests then refuses it and _send reports it.
-        return "", "", -1
-    return scheme, (parts.hostname or "").lower(), port
 
 
 def _request_never_sent(error: requests.RequestException) -> bool:
@@ -161,7 +180,7 @@ class Transport:
         self.clock = clock
         self.gate = gate or RequestGate(None, clock=clock, sleep=sleep)
         self.on_progress = on_progress
-        self._api_origin = _origin(settings.base_url)
+        self._api_origin = parse_request_url(settings.base_url).origin
 
     def retry_observer(self, attempt: int, delay: float, error: BaseException) -> None:
         """Before each retry sleep: hold every thread back on a 429, and report the retry."""
@@ -262,23 +281,44 @@ class Transport:
     ) -> dict[str, Any]:
         self.gate.wait_turn(deadline)
         with self._send(
-            method, url, deadline=deadline, params=params, json=json_body, allow_redirects=False
+            method,
+            url,
+            deadline=deadline,
+            params=params,
+            json=json_body,
+            headers=_API_HEADERS,
+            with_key=True,
         ) as response:
-            return self._read_api_body(response, job_status_body)
+            return self._read_api_body(response, deadline, job_status_body)
 
     def _read_api_body(
-        self, response: requests.Response, job_status_body: bool = False
+        self, response: requests.Response, deadline: Deadline, job_status_body: bool = False
     ) -> dict[str, Any]:
 
         def where() -> str:
             # Only on the error paths: redacting costs microseconds that most calls need not pay.
             return redact_url(response.url or "")
 
-        try:
-            text = response.content
-        except requests.RequestException as exc:
-            method = response.request.method or "GET"
-            raise self._translate(exc, method, response.url) from self._cause(exc, response.url)
+        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoding not in _API_ENCODINGS:
+            raise MalformedResponseError(
+                f"PDF.co answered {where()} in the {encoding!r} encoding, which the client did "
+                "not ask for (it accepts gzip, deflate and identity)",
+                status_code=response.status_code,
+                url=where(),
+            )
+        reader = BodyReader(
+            response,
+            deadline,
+            read_timeout=self._settings.read_timeout,
+            where=f"{response.request.method} {where()}",
+            chain=True,
+            download=False,
+            limit=DEFAULT_MAX_API_RESPONSE_BYTES,
+            limit_name="DEFAULT_MAX_API_RESPONSE_BYTES",
+            decoder=None if encoding == "identity" else encoding,
+        )
+        text = reader.read_all()
         try:
             body = json.loads(text) if text else None
         except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
@@ -336,7 +376,8 @@ class Transport:
         rewindable: bool,
     ) -> None:
         """Stream a body to a presigned storage URL with ``PUT``, never with the API key."""
-        headers = {"Content-Type": content_type}
+        # identity: an error's XML is read as sent, never inflated.
+        headers = {"Content-Type": content_type, "Accept-Encoding": "identity"}
         if size is not None:
             headers["Content-Length"] = str(size)
 
@@ -346,7 +387,7 @@ class Transport:
                 with self._send(
                     "PUT", url, deadline=deadline, data=body, headers=headers
                 ) as response:
-                    self._raise_for_storage(response, "upload")
+                    self._raise_for_storage(response, "upload", deadline)
             finally:
                 body.close()
 
@@ -363,21 +404,66 @@ class Transport:
         policy(attempt)
 
     @contextmanager
-    def stream_from_storage(self, url: str, *, deadline: Deadline) -> Iterator[StreamedBody]:
-        """Open a streamed ``GET`` of a storage URL (no API key, unless it is the API's)."""
+    def stream_from_storage(
+        self, url: str, *, deadline: Deadline, max_bytes: Optional[int] = None
+    ) -> Iterator[StreamedBody]:
+        """Open a streamed ``GET`` of a storage URL (no API key, unless it is the API's).
+
+        ``max_bytes``: refuse a body larger than this (:class:`ResponseTooLargeError`).
+
+        Redirects are followed here, up to ``DEFAULT_MAX_REDIRECTS``, each target checked by
+        :func:`parse_request_url` and sent without the key; a response that carried the key
+        is never followed.
+        """
         # identity: Content-Length then counts the bytes we write, so a short body is caught.
         headers = {"Accept-Encoding": "identity"}
-        with self._send("GET", url, deadline=deadline, headers=headers, stream=True) as response:
-            self._raise_for_storage(response, "download")
-            yield StreamedBody(self, response, deadline)
+        current = url
+        for hop in range(DEFAULT_MAX_REDIRECTS + 1):
+            with self._send(
+                "GET", current, deadline=deadline, headers=headers, with_key=hop == 0
+            ) as response:
+                location = _held_location(response)
+                if location is None or response.request.headers.get(API_KEY_HEADER):
+                    self._raise_for_storage(response, "download", deadline)
+                    yield StreamedBody(self, response, deadline, max_bytes)
+                    return
+                current = self._redirect_target(response, location)
+        raise MalformedResponseError(
+            f"download of {redact_url(url)} was redirected more than {DEFAULT_MAX_REDIRECTS} times",
+            status_code=302,
+            url=redact_url(url),
+        )
 
-    def _raise_for_storage(self, response: requests.Response, action: str) -> None:
-        if response.status_code < 300:
+    @staticmethod
+    def _redirect_target(response: requests.Response, location: str) -> str:
+        target = urljoin(response.url or "", location)
+        try:
+            parse_request_url(target)
+        except UnsafeURLError as exc:
+            raise UnsafeURLError(
+                f"{redact_url(response.url or '')} redirected to a URL the client refuses: {exc}"
+            ) from None
+        return target
+
+    def _raise_for_storage(
+        self, response: requests.Response, action: str, deadline: Deadline
+    ) -> None:
+        status = response.status_code
+        if (status == 200) if action == "download" else (200 <= status < 300):
             return
         where = redact_url(response.url or "")
         try:
-            text = response.text[:4096]
-        except requests.RequestException:
+            # The start of an error body is enough for S3's <Message>; the rest is not read.
+            reader = BodyReader(
+                response,
+                deadline,
+                read_timeout=self._settings.read_timeout,
+                where=where,
+                chain=False,
+                download=False,
+            )
+            text = reader.read_prefix(4096).decode("utf-8", "replace")
+        except PdfCoError:
             text = ""
         match = _S3_MESSAGE.search(text)
         code = _S3_CODE.search(text)
@@ -385,17 +471,29 @@ class Transport:
         if code:
             detail = f"{code.group(1).strip()}: {detail}"
         message = f"storage {action} failed at {where}: {detail}"
-        status = response.status_code
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         if action == "download" and status in (403, 404, 410):
             # S3 answers 403 for an expired link and 404 for a result that is not there (yet).
             raise NotFoundError(message, status_code=status, url=where)
+        if status < 400:
+            # 1xx, 204, 206, a redirect not followed: none of them is the whole result.
+            raise MalformedResponseError(
+                f"storage {action} at {where} answered {status} {response.reason or ''}".rstrip()
+                + (": only 200 is a complete result" if action == "download" else ""),
+                status_code=status,
+                url=where,
+            )
         raise api_error_for(status, message, url=where, retry_after=retry_after)
 
     # -- sending ------------------------------------------------------------------------------
 
     def _is_api(self, url: Optional[str]) -> bool:
-        return url is not None and _origin(url) == self._api_origin
+        if url is None:
+            return False
+        try:
+            return parse_request_url(url).origin == self._api_origin
+        except UnsafeURLError:
+            return False
 
     def _cause(self, exc: BaseException, url: Optional[str]) -> Optional[BaseException]:
         """The exception to chain ours to: requests' own, except for storage URLs.
@@ -405,19 +503,47 @@ class Transport:
         """
         return exc if self._is_api(url) else None
 
-    def _headers_for(self, url: str, extra: Optional[Mapping[str, str]]) -> dict[str, Any]:
-        headers: dict[str, Any] = {"User-Agent": USER_AGENT}
-        if self._is_api(url):
-            headers[API_KEY_HEADER] = self._settings.api_key
+    def _prepare(
+        self,
+        method: str,
+        url: str,
+        headers: Optional[Mapping[str, str]],
+        params: Optional[Mapping[str, Any]],
+        json_body: Optional[Mapping[str, Any]],
+        data: Any,
+        with_key: bool,
+    ) -> requests.PreparedRequest:
+        """The request exactly as it will be sent, with the API key if ``with_key`` allows.
+
+        The key is decided on the prepared URL (requests rewrites what it is given), read by
+        :func:`parse_request_url`, the package's one decision about where a URL goes.
+        """
+        # Before preparing: requests would percent-encode a backslash or a tab away, hiding
+        # what made the URL ambiguous in the first place.
+        parse_request_url(url)
+        request_headers: dict[str, Any] = {"User-Agent": USER_AGENT, API_KEY_HEADER: None}
+        if headers:
+            request_headers.update(headers)
+        try:
+            prepared = self.session.prepare_request(
+                requests.Request(
+                    method, url, headers=request_headers, params=params, json=json_body, data=data
+                )
+            )
+        except _BAD_URL_ERRORS as exc:
+            raise UnsafeURLError(
+                f"{method} {redact_url(url)}: requests cannot send this URL ({type(exc).__name__})"
+            ) from None
+        target = parse_request_url(prepared.url or "")
+        if with_key and target.origin == self._api_origin:
+            prepared.headers[API_KEY_HEADER] = self._settings.api_key
         else:
-            # None removes a key (or an Authorization) a caller's own session may carry as a
-            # default header, so that presigned storage hosts never see it (the official samples
+            # A caller's own session may carry the key (or an Authorization, or netrc may add
+            # one) as a default: presigned storage hosts never see it (the official samples
             # leak the key there).
-            headers[API_KEY_HEADER] = None
-            headers["Authorization"] = None
-        if extra:
-            headers.update(extra)
-        return headers
+            prepared.headers.pop(API_KEY_HEADER, None)
+            prepared.headers.pop("Authorization", None)
+        return prepared
 
     @contextmanager
     def _send(
@@ -427,39 +553,42 @@ class Transport:
         *,
         deadline: Deadline,
         headers: Optional[Mapping[str, str]] = None,
-        **kwargs: Any,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Optional[Mapping[str, Any]] = None,
+        data: Any = None,
+        with_key: bool = False,
     ) -> Iterator[requests.Response]:
+        """Send one request and yield its response, its body not read yet.
+
+        ``with_key``: attach the API key if the prepared URL is the API's. Redirects are
+        never followed here, nor their bodies read: :func:`_hold_redirect` keeps requests
+        from doing either (it would read a whole 3xx body, unbounded, to fill
+        ``Response.next``).
+        """
         deadline.raise_if_cancelled()
         left = deadline.remaining()
         if left is not None and left <= 0:
             raise APITimeoutError(
                 f"deadline reached before {method} {redact_url(url)}", request_sent=False
             )
+        prepared = self._prepare(method, url, headers, params, json, data, with_key)
+        prepared.hooks["response"].append(_hold_redirect)
         connect = deadline.cap(self._settings.connect_timeout)
         read = deadline.cap(self._settings.read_timeout)
         started = self.clock()
-        final_headers = self._headers_for(url, headers)
-        if final_headers.get(API_KEY_HEADER) is not None:
-            # requests strips Authorization on a cross-host redirect, but not x-api-key: a
-            # request that carries the key never follows one.
-            kwargs["allow_redirects"] = False
         try:
-            response = self.session.request(
-                method,
-                url,
-                headers=final_headers,
-                timeout=(connect, read),
-                **kwargs,
+            settings = self.session.merge_environment_settings(prepared.url, {}, True, None, None)
+            response = self.session.send(
+                prepared, timeout=(connect, read), allow_redirects=False, **settings
             )
         except _BAD_URL_ERRORS as exc:
-            raise InputValidationError(
-                f"{method} {redact_url(url)}: not a valid URL ({type(exc).__name__})",
-                parameter="url",
+            raise UnsafeURLError(
+                f"{method} {redact_url(url)}: requests cannot send this URL ({type(exc).__name__})"
             ) from None
         except requests.RequestException as exc:
             if logger.isEnabledFor(logging.DEBUG):
                 logger.debug("%s %s failed: %s", method, redact_url(url), type(exc).__name__)
-            raise self._translate(exc, method, url) from self._cause(exc, url)
+            raise self._translate(exc, method, url, deadline) from self._cause(exc, url)
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d in %.3f s",
@@ -475,10 +604,17 @@ class Transport:
 
     @staticmethod
     def _translate(
-        exc: requests.RequestException, method: str, url: Optional[str]
+        exc: requests.RequestException, method: str, url: Optional[str], deadline: Deadline
     ) -> APIConnectionError:
         where = f"{method} {redact_url(url or '')}"
         sent = not _request_never_sent(exc)
+        if deadline.expired():
+            # A send the socket timeout (capped at the deadline) cut short: what the caller
+            # needs to hear is that its deadline passed, whatever the wire library called it.
+            return APITimeoutError(
+                f"{where}: no answer before the deadline ({type(exc).__name__})",
+                request_sent=sent,
+            )
         if isinstance(exc, requests.Timeout):
             kind = "connecting" if isinstance(exc, requests.ConnectTimeout) else "reading"
             return APITimeoutError(f"{where}: timed out {kind}", request_sent=sent)
@@ -490,91 +626,43 @@ class Transport:
 
 
 class StreamedBody:
-    """The body of a streamed storage ``GET``; iterating translates network errors."""
+    """The body of a streamed storage ``GET``, read through a :class:`BodyReader`."""
 
-    def __init__(self, transport: Transport, response: requests.Response, deadline: Deadline):
-        self._transport = transport
-        self._response = response
-        self._deadline = deadline
-        length = response.headers.get("Content-Length")
-        #: The announced size, or ``None`` when the server did not say.
-        self.content_length: Optional[int] = (
-            int(length) if length and length.isascii() and length.isdigit() else None
-        )
+    def __init__(
+        self,
+        transport: Transport,
+        response: requests.Response,
+        deadline: Deadline,
+        max_bytes: Optional[int] = None,
+    ) -> None:
+        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
         self.url = response.url
-
-    def views(self, chunk_size: int) -> Iterator[memoryview]:
-        """Yield the body as views of one reused buffer, checking deadline and length.
-
-        Each view is only valid until the next one is asked for: write it out at once. Reading
-        into one buffer, rather than taking a new ``bytes`` object per chunk, halves the CPU a
-        download costs (no fresh 1 MiB allocation, and its page faults, for every chunk).
-        """
-        raw = self._response.raw
-        encoding = self._response.headers.get("Content-Encoding", "identity").lower()
-        identity = encoding in ("", "identity")
-        received = 0
-        try:
-            for view in self._read_views(chunk_size, identity):
-                received += len(view)
-                self._deadline.raise_if_cancelled()
-                if self._deadline.expired():
-                    raise APITimeoutError(
-                        f"download of {redact_url(self.url)} did not finish before the deadline"
-                    )
-                yield view
-        except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
-            # urllib3's own errors (a reset, a timeout, a short body): requests only wraps them
-            # on its iter_content path, which this one bypasses.
-            expected = self.content_length
-            cause = self._transport._cause(exc, self.url)
-            timed_out = isinstance(exc, (urllib3.exceptions.ReadTimeoutError, TimeoutError))
-            if not timed_out and (
-                isinstance(exc, urllib3.exceptions.ProtocolError)
-                or (expected is not None and received < expected)
-            ):
-                raise IncompleteDownloadError(
-                    f"download of {redact_url(self.url)} broke off after {received} of "
-                    f"{expected if expected is not None else 'unknown'} bytes",
-                    expected=expected,
-                    received=received,
-                ) from cause
-            if timed_out:
-                raise APITimeoutError(
-                    f"GET {redact_url(self.url)}: timed out reading", request_sent=True
-                ) from cause
-            raise APIConnectionError(
-                f"GET {redact_url(self.url)}: connection failed ({type(exc).__name__})"
-            ) from cause
-        if not identity:
-            # A server that compressed despite "Accept-Encoding: identity": Content-Length
-            # counts the bytes on the wire, not the decoded ones.
-            received = raw.tell()
-        if self.content_length is not None and received != self.content_length:
-            raise IncompleteDownloadError(
-                f"download of {redact_url(self.url)} ended after {received} of "
-                f"{self.content_length} announced bytes",
-                expected=self.content_length,
-                received=received,
+        where = f"GET {redact_url(self.url or '')}"
+        if encoding not in ("", "identity"):
+            # The client asked for identity: a compressed answer would be written as it came
+            # (Content-Length counting the wire bytes) or inflated without bound.
+            raise MalformedResponseError(
+                f"{where}: storage answered in the {encoding!r} encoding, which the client did "
+                "not ask for (it asked for identity); nothing was written",
+                status_code=response.status_code,
+                url=redact_url(self.url or ""),
             )
-
-    def _read_views(self, chunk_size: int, identity: bool) -> Iterator[memoryview]:
-        if not identity:
-            # raw reads would hand over the compressed bytes: let requests decode them.
-            for chunk in self._response.iter_content(chunk_size=chunk_size):
-                yield memoryview(chunk)
-            return
-        buffer = memoryview(bytearray(chunk_size))
-        while True:
-            size = self._response.raw.readinto(buffer)
-            if not size:
-                return
-            yield buffer[:size]
+        self._reader = BodyReader(
+            response,
+            deadline,
+            read_timeout=transport._settings.read_timeout,
+            where=where,
+            chain=transport._is_api(self.url),
+            download=True,
+            limit=max_bytes,
+            limit_name="max_bytes",
+        )
+        #: The announced size, or ``None`` when the server did not say.
+        self.content_length: Optional[int] = self._reader.expected
 
     def chunks(self, chunk_size: int) -> Iterator[bytes]:
-        """Yield the body as ``bytes`` chunks (copies of :meth:`views`)."""
-        for view in self.views(chunk_size):
-            yield bytes(view)
+        """Yield the body as it arrives, each wait bounded by the deadline, its length checked."""
+        return self._reader.pieces(chunk_size)
 
 
 __all__ = ["API_KEY_HEADER", "USER_AGENT", "StreamedBody", "Transport", "build_session"]

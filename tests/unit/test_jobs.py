@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+import requests
 import responses
 
 from pdfco_client import (
@@ -18,14 +20,15 @@ from pdfco_client import (
     PollPolicy,
     ServerError,
 )
-from tests.unit.fake_api import API_URL, STORAGE_URL, ClientFactory, FakeClock, FakePdfCo
+from pdfco_client.testing import PdfCoMock
+from tests.unit.conftest import API_URL, STORAGE_URL, ClientFactory, FakeClock, attach
 
 CHECK = f"{API_URL}/job/check"
 JOB_ID = "6YSZD3U872ZYYFEDMQCQSGEEO8YSF5WA--151-300"
 
 
-def check_bodies(fake: FakePdfCo) -> list[dict[str, Any]]:
-    return [seen.json() for seen in fake.seen if seen.path == "/v1/job/check"]
+def check_bodies(fake: PdfCoMock) -> list[dict[str, Any]]:
+    return [call.json() for call in fake.calls_to("job/check")]
 
 
 def test_check_job_reads_every_field_and_keeps_unknown_ones(
@@ -98,8 +101,8 @@ def test_an_unreadable_timestamp_does_not_fail_the_check(
 def test_wait_for_job_until_success(
     client: PdfCoClient, mock_http: responses.RequestsMock, clock: FakeClock
 ) -> None:
-    fake = FakePdfCo(mock_http, working_checks=3)
-    fake.add_job(JOB_ID)
+    fake = attach(mock_http)
+    fake.add_job(JOB_ID, checks=3)
     status = client.wait_for_job(JOB_ID)
     assert status.status is JobState.SUCCESS
     assert status.url is not None
@@ -112,8 +115,8 @@ def test_wait_for_job_until_success(
 def test_a_job_that_ends_badly_raises_job_failed(
     client: PdfCoClient, mock_http: responses.RequestsMock, outcome: str
 ) -> None:
-    fake = FakePdfCo(mock_http, working_checks=1, outcome=outcome)
-    fake.add_job(JOB_ID)
+    fake = attach(mock_http)
+    fake.add_job(JOB_ID, checks=1, outcome=outcome, message=f"job {outcome}")
     with pytest.raises(JobFailedError) as caught:
         client.wait_for_job(JOB_ID)
     assert (caught.value.job_id, caught.value.status) == (JOB_ID, outcome)
@@ -136,16 +139,16 @@ def test_a_failed_job_reported_with_an_error_flag_is_a_job_failure(
 
 
 def test_a_job_id_pdfco_does_not_know_fails_fast(
-    client: PdfCoClient, fake: FakePdfCo, clock: FakeClock
+    client: PdfCoClient, fake: PdfCoMock, clock: FakeClock
 ) -> None:
     assert client.check_job("NOSUCHJOB").status is JobState.WORKING
     assert client.check_job("NOSUCHJOB", force=True).status is JobState.UNKNOWN
-    fake.seen.clear()
+    before = len(fake.calls)
     with pytest.raises(JobFailedError) as caught:
         client.wait_for_job("NOSUCHJOB", timeout=600)
     assert (caught.value.job_id, caught.value.status) == ("NOSUCHJOB", "unknown")
     assert caught.value.message
-    assert len(fake.seen) == 1
+    assert len(fake.calls) == before + 1
     assert clock.sleeps == []
 
 
@@ -153,7 +156,7 @@ def test_a_job_id_pdfco_does_not_know_fails_fast(
 def test_deadline_raises_job_timeout_without_sleeping_past_it(
     make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock, timeout: float
 ) -> None:
-    fake = FakePdfCo(mock_http, working_checks=10_000)
+    fake = attach(mock_http, working_checks=10_000)
     fake.add_job(JOB_ID)
     with pytest.raises(JobTimeoutError) as caught:
         make_client(poll_interval=1.0, max_poll_interval=2.0).wait_for_job(JOB_ID, timeout=timeout)
@@ -167,8 +170,7 @@ def test_deadline_raises_job_timeout_without_sleeping_past_it(
 def test_the_default_deadline_is_job_timeout(
     make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock
 ) -> None:
-    fake = FakePdfCo(mock_http, working_checks=10_000)
-    fake.add_job(JOB_ID)
+    attach(mock_http, working_checks=10_000).add_job(JOB_ID)
     with pytest.raises(JobTimeoutError):
         make_client(job_timeout=30.0).wait_for_job(JOB_ID)
     assert 20.0 <= clock.now <= 30.0
@@ -187,11 +189,15 @@ EXACT = PollPolicy(
 )
 
 
+def path_of(request: requests.PreparedRequest) -> str:
+    return urlsplit(request.url or "").path
+
+
 def check_ages(clock: FakeClock, ages: list[float]) -> Any:
     """An ``on_request`` hook that records the clock when each job check is sent."""
 
-    def record(seen: Any) -> None:
-        if seen.path.endswith("/job/check"):
+    def record(request: requests.PreparedRequest) -> None:
+        if path_of(request).endswith("/job/check"):
             ages.append(clock.now)
 
     return record
@@ -201,7 +207,7 @@ def test_the_schedule_runs_from_the_start_and_never_checks_a_job_just_started(
     make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock
 ) -> None:
     ages: list[float] = []
-    FakePdfCo(mock_http, working_checks=9, on_request=check_ages(clock, ages))
+    attach(mock_http, working_checks=9, on_request=check_ages(clock, ages))
     client = make_client(poll=EXACT)
     job = client.start_conversion("https://example.com/a.pdf", "csv")
     clock.advance(0.3)  # the caller does something else before waiting
@@ -218,12 +224,12 @@ def test_slow_checks_do_not_push_the_schedule_back_and_missed_times_are_skipped(
     ages: list[float] = []
     record = check_ages(clock, ages)
 
-    def slow(seen: Any) -> None:
-        record(seen)
-        if seen.path.endswith("/job/check"):
+    def slow(request: requests.PreparedRequest) -> None:
+        record(request)
+        if path_of(request).endswith("/job/check"):
             clock.advance(0.25 if len(ages) != 2 else 1.0)  # the second check takes 1 s
 
-    FakePdfCo(mock_http, working_checks=4, on_request=slow)
+    attach(mock_http, working_checks=4, on_request=slow)
     client = make_client(poll=EXACT)
     client.wait_for_job(client.start_conversion("https://example.com/a.pdf", "csv").job_id)
     # 1.8 s was missed while the second check (sent at 1.2 s) took until 2.2 s.
@@ -235,7 +241,7 @@ def test_a_job_started_elsewhere_is_checked_at_once_then_on_schedule(
     make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock
 ) -> None:
     ages: list[float] = []
-    fake = FakePdfCo(mock_http, working_checks=4, on_request=check_ages(clock, ages))
+    fake = attach(mock_http, working_checks=4, on_request=check_ages(clock, ages))
     fake.add_job(JOB_ID)
     make_client(poll=EXACT).wait_for_job(JOB_ID)
     assert ages == pytest.approx([0.0, 0.8, 1.2, 1.8, 2.7])
@@ -248,13 +254,13 @@ def test_a_one_call_conversion_first_checks_at_the_first_check_time(
     ages: list[float] = []
     record = check_ages(clock, ages)
 
-    def hook(seen: Any) -> None:
-        record(seen)
-        if "/pdf/convert/to/" in seen.path:
+    def hook(request: requests.PreparedRequest) -> None:
+        record(request)
+        if "/pdf/convert/to/" in path_of(request):
             started.append(clock.now)
         clock.advance(0.05)  # every request takes 50 ms
 
-    FakePdfCo(mock_http, working_checks=2, on_request=hook)
+    attach(mock_http, working_checks=2, on_request=hook)
     pdf = tmp_path / "in.pdf"
     pdf.write_bytes(b"%PDF-1.7\n%%EOF\n")
     make_client(poll=EXACT).convert_pdf_to_csv(pdf)
@@ -269,7 +275,7 @@ def test_jitter_moves_a_jobs_checks_earlier_alike_and_the_same_on_every_run(
     runs: list[list[float]] = []
     for _ in range(2):
         ages: list[float] = []
-        fake = FakePdfCo(mock_http, working_checks=8, on_request=check_ages(clock, ages))
+        fake = attach(mock_http, working_checks=8, on_request=check_ages(clock, ages))
         fake.add_job(JOB_ID)
         start = clock.now
         make_client(poll=jittered).wait_for_job(JOB_ID)
@@ -287,7 +293,7 @@ def test_jitter_moves_a_jobs_checks_earlier_alike_and_the_same_on_every_run(
 def test_force_is_sent_on_the_first_check_and_every_tenth(
     client: PdfCoClient, mock_http: responses.RequestsMock
 ) -> None:
-    fake = FakePdfCo(mock_http, working_checks=24)
+    fake = attach(mock_http, working_checks=24)
     fake.add_job(JOB_ID)
     client.wait_for_job(JOB_ID, timeout=10_000)
     forced = [i for i, body in enumerate(check_bodies(fake)) if body["force"] is True]
@@ -299,9 +305,9 @@ def test_force_is_sent_on_the_first_check_and_every_tenth(
 def test_server_errors_while_polling_are_retried(
     client: PdfCoClient, mock_http: responses.RequestsMock, code: int
 ) -> None:
-    fake = FakePdfCo(mock_http, working_checks=1)
+    fake = attach(mock_http, working_checks=1)
     fake.add_job(JOB_ID)
-    fake.fail_next("POST", "/job/check", (code, {}, "gateway trouble"), times=2)
+    fake.fail_next("job/check", status=code, body="gateway trouble", times=2)
     assert client.wait_for_job(JOB_ID).status is JobState.SUCCESS
     assert len(check_bodies(fake)) == 4
 
@@ -309,9 +315,9 @@ def test_server_errors_while_polling_are_retried(
 def test_polling_gives_up_when_server_errors_outlast_the_retries(
     make_client: ClientFactory, mock_http: responses.RequestsMock
 ) -> None:
-    fake = FakePdfCo(mock_http)
+    fake = attach(mock_http)
     fake.add_job(JOB_ID)
-    fake.fail_next("POST", "/job/check", (503, {}, "down"), times=100)
+    fake.fail_next("job/check", status=503, body="down", times=100)
     with pytest.raises(ServerError):
         make_client(max_retries=2).wait_for_job(JOB_ID)
     assert len(check_bodies(fake)) == 3

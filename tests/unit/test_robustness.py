@@ -27,7 +27,7 @@ from pdfco_client._exceptions import api_error_for
 from pdfco_client._pacing import RequestGate
 from pdfco_client._policies import Deadline
 from pdfco_client._sources import describe_source, prepare_source
-from tests.unit.fake_api import API_URL, STORAGE_URL, ClientFactory
+from tests.unit.conftest import API_URL, STORAGE_URL, ClientFactory
 
 ERROR_CLASSES = [
     obj
@@ -179,23 +179,6 @@ def test_a_cancel_wakes_a_gate_closed_after_a_429() -> None:
     cancel.set()
     with pytest.raises(pdfco_client.ConversionCancelledError):
         gate.wait_turn(Deadline(lambda: 0.0, None, cancel=cancel))
-
-
-def test_a_gzipped_download_is_decoded_and_not_taken_for_a_short_one(
-    make_client: ClientFactory, mock_http: responses.RequestsMock, tmp_path: Path
-) -> None:
-    import gzip
-
-    data = b"cell;" * 50_000
-    packed = gzip.compress(data)
-    mock_http.add(
-        "GET",
-        f"{STORAGE_URL}/out.csv",
-        body=packed,
-        headers={"Content-Encoding": "gzip", "Content-Length": str(len(packed))},
-    )
-    path = make_client().download(f"{STORAGE_URL}/out.csv", tmp_path / "out.csv")
-    assert path.read_bytes() == data
 
 
 def test_a_plain_download_arrives_byte_for_byte(
