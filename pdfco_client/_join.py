@@ -118,7 +118,10 @@ def _join_xml(parts: Sequence[Path], out: IO[bytes]) -> None:
     root = ElementTree.parse(parts[0]).getroot()  # noqa: S314
     for part in parts[1:]:
         root.extend(list(ElementTree.parse(part).getroot()))  # noqa: S314
-    ElementTree.ElementTree(root).write(out, encoding="utf-8", xml_declaration=True)
+    # The declaration as PDF.co writes it (ElementTree would quote it with apostrophes).
+    out.write(b'<?xml version="1.0" encoding="utf-8"?>\n')
+    ElementTree.ElementTree(root).write(out, encoding="utf-8", xml_declaration=False)
+    out.write(b"\n")
 
 
 def _join_html(parts: Sequence[Path], out: IO[bytes]) -> None:
@@ -127,7 +130,8 @@ def _join_html(parts: Sequence[Path], out: IO[bytes]) -> None:
     for part in parts[1:]:
         data = _without_bom(part.read_bytes())
         match = _BODY.search(data)
-        bodies.append(match.group(1) if match else data)
+        # The line break after <body> already ends the previous part's last line.
+        bodies.append((match.group(1) if match else data).lstrip(b"\r\n"))
     end = _BODY_END.search(first)
     cut = end.start() if end else len(first)
     out.write(first[:cut])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from typing import Callable, Optional
 
 from tenacity import (
@@ -56,14 +57,22 @@ class Deadline:
             raise ConversionCancelledError()
 
     def sleeper(self, sleep: Sleep) -> Sleep:
-        """``sleep``, or with a cancel event, a sleep that wakes and raises when it is set."""
+        """``sleep``, or with a cancel event, a sleep that wakes and raises when it is set.
+
+        An injected ``sleep`` (a test's fake clock) is kept, and the event checked after it:
+        waiting on the event instead would take real time the injected clock never sees.
+        """
         cancel = self.cancel
         if cancel is None:
             return sleep
 
         def cancellable_sleep(seconds: float) -> None:
-            if cancel.wait(seconds):
-                raise ConversionCancelledError()
+            if sleep is time.sleep:
+                if cancel.wait(seconds):
+                    raise ConversionCancelledError()
+                return
+            sleep(seconds)
+            self.raise_if_cancelled()
 
         return cancellable_sleep
 
