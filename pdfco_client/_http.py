@@ -566,15 +566,16 @@ class Transport:
         ``Response.next``).
         """
         deadline.raise_if_cancelled()
-        left = deadline.remaining()
-        if left is not None and left <= 0:
+        prepared = self._prepare(method, url, headers, params, json, data, with_key)
+        prepared.hooks["response"].append(_hold_redirect)
+        # Capped after preparing, and checked once capped: the deadline can pass in between,
+        # and requests refuses a zero timeout with a bare ValueError.
+        connect = deadline.cap(self._settings.connect_timeout)
+        read = deadline.cap(self._settings.read_timeout)
+        if connect <= 0 or read <= 0:
             raise APITimeoutError(
                 f"deadline reached before {method} {redact_url(url)}", request_sent=False
             )
-        prepared = self._prepare(method, url, headers, params, json, data, with_key)
-        prepared.hooks["response"].append(_hold_redirect)
-        connect = deadline.cap(self._settings.connect_timeout)
-        read = deadline.cap(self._settings.read_timeout)
         started = self.clock()
         try:
             settings = self.session.merge_environment_settings(prepared.url, {}, True, None, None)
