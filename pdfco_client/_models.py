@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Optional, Union
 
 from pydantic import (
     BaseModel,
@@ -210,9 +210,32 @@ class PdfInfo(BaseModel):
     creator: Optional[str] = None
     producer: Optional[str] = None
     creation_date: Optional[str] = None
+    """As PDF.co prints it (``8/15/2001 2:50:36 PM`` in its documented example), unparsed."""
     modification_date: Optional[str] = None
-    encryption_algorithm: Optional[str] = None
+    encryption_algorithm: Optional[Union[int, str]] = None
+    """A number in PDF.co's documented example (``0`` when not encrypted; the enum behind it is
+    undocumented), a name in older answers: kept as sent."""
     page_rectangle: Optional[dict[str, Any]] = None
+    """``Width``, ``Height`` and the rest as PDF.co sends them (``Size`` is a ``"612, 792"``
+    string in its documented example)."""
+
+    @field_validator(
+        "author",
+        "title",
+        "subject",
+        "keywords",
+        "creator",
+        "producer",
+        "creation_date",
+        "modification_date",
+        mode="before",
+    )
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        # A number where text is expected (a bare year as a title, say) is still that text.
+        return (
+            str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+        )
 
 
 class ConversionResult(BaseModel):

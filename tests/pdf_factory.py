@@ -38,6 +38,7 @@ __all__ = [
     "make_multi_page_pdf",
     "make_numbers_pdf",
     "make_ruled_table_pdf",
+    "make_table_pdf",
     "make_unruled_table_pdf",
 ]
 
@@ -120,6 +121,11 @@ def make_ruled_table_pdf() -> bytes:
     styles = getSampleStyleSheet()
     table = Table(RULED_TABLE, style=_grid_style())
     return _build([Paragraph(RULED_TITLE, styles["Heading1"]), table], title="Ruled table")
+
+
+def make_table_pdf(rows: list[list[str]]) -> bytes:
+    """One page holding ``rows`` as a ruled table, nothing else."""
+    return _build([Table(rows, style=_grid_style())], title="Table")
 
 
 def make_numbers_pdf() -> bytes:

@@ -15,9 +15,9 @@ from typing import Optional
 
 from pdfco_client._config import is_loopback_host
 
-from ._faults import FaultPlan, FaultSpecError, load_fault_plan, parse_fault_spec
 from ._server import Emulator
-from ._settings import (
+from .model import FaultPlan, FaultSpecError, load_fault_plan, parse_fault_spec
+from .model._settings import (
     DEFAULT_CREDITS,
     DEFAULT_HOST,
     DEFAULT_JOB_MIN_DURATION,
@@ -37,6 +37,7 @@ fault spec syntax (--fault, repeatable): comma-separated key=value items, option
   truncate,endpoint=storage-get                body shorter than Content-Length
   slow,seconds=2,endpoint=job/check            2 s delay
   job,outcome=failed|aborted|stuck             async jobs fail, abort or stay working forever
+  job,outcome=success,checks=5                 async jobs answer working for 5 checks first
   expired-result                               result links answer 403 (expired)
 targeting keys: endpoint (name or path suffix; storage-get, storage-put, storage), nth (start at
 the n-th matching request), times (fire at most N times), probability (0-1, with --seed).

@@ -1,4 +1,9 @@
-"""``Emulator``: the API and storage servers, their threads, the job pool and the account."""
+"""``Emulator``: the model served over loopback, with the real engine and a job pool.
+
+werkzeug and the real engine (pdfplumber, openpyxl) are imported by :meth:`Emulator.start`, so
+``from pdfco_client.emulator import Emulator`` stays light (the testing toolkit imports this
+package for its model).
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,24 @@ import logging
 import secrets
 import threading
 from types import TracebackType
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from pdfco_client._config import is_loopback_host
 
-from ._app import ApiApp
-from ._context import Context
-from ._faults import FaultPlan
-from ._jobs import JobRunner
-from ._recording import RecordedRequest, RequestLog
-from ._serving import PooledWSGIServer
-from ._settings import (
+from .engine import load_engine
+from .model import (
+    Clock,
+    FaultPlan,
+    JobRunner,
+    PdfCoModel,
+    RecordedRequest,
+    RequestLog,
+    Settings,
+    Signer,
+    State,
+    fetch_loopback,
+)
+from .model._settings import (
     DEFAULT_CREDITS,
     DEFAULT_HOST,
     DEFAULT_HTTP_WORKERS,
@@ -26,10 +38,10 @@ from ._settings import (
     DEFAULT_MAX_UPLOAD_BYTES,
     DEFAULT_SYNC_TIME_LIMIT,
     DEFAULT_WORKERS,
-    Settings,
 )
-from ._state import Clock, State
-from ._storage import Signer, StorageApp
+
+if TYPE_CHECKING:
+    from .transports._serving import PooledWSGIServer
 
 __all__ = ["Emulator"]
 
@@ -90,14 +102,16 @@ class Emulator:
             raise ValueError("workers and http_workers must be at least 1")
         if rate_limit is not None and rate_limit <= 0:
             raise ValueError("rate_limit must be positive")
+        self._api_key = api_key or secrets.token_urlsafe(24)
         self._settings = Settings(
-            api_key=api_key or secrets.token_urlsafe(24),
+            api_key=self._api_key,
             job_min_duration=job_min_duration,
             sync_time_limit=sync_time_limit,
             max_upload_bytes=max_upload_bytes,
             rate_limit=rate_limit,
             rate_limit_retry_after=rate_limit_retry_after,
             error_status_in_http=error_status_in_http,
+            strict_storage=strict_storage,
         )
         self._host = host
         self._port = port
@@ -106,13 +120,11 @@ class Emulator:
         self._max_stored_bytes = max_stored_bytes
         self._workers = workers
         self._http_workers = http_workers
-        self._strict_storage = strict_storage
         self._faults = faults or FaultPlan()
         self._clock = Clock()
         self._log = RequestLog()
         self._stop = threading.Event()
-        self._state: Optional[State] = None
-        self._runner: Optional[JobRunner] = None
+        self._model: Optional[PdfCoModel] = None
         self._servers: list[PooledWSGIServer] = []
         self._threads: list[threading.Thread] = []
         self._base_url: Optional[str] = None
@@ -123,16 +135,20 @@ class Emulator:
         """Start both servers and the job pool; returns ``self``. Idempotent while running."""
         if self._servers:
             return self
+        from .transports._serving import PooledWSGIServer
+        from .transports.wsgi import ModelApp
+
+        engine = load_engine("real")
         self._stop.clear()
-        self._state = State(
+        state = State(
             clock=self._clock,
             credits=self._initial_credits,
             max_stored_bytes=self._max_stored_bytes,
             max_jobs=DEFAULT_MAX_JOBS,
         )
-        self._runner = JobRunner(self._workers, max_pending=DEFAULT_MAX_JOBS)
+        runner = JobRunner(self._workers, max_pending=DEFAULT_MAX_JOBS)
         try:
-            # The storage server needs its URL before the apps exist: bind first, attach after.
+            # The signer needs the storage URL before the model exists: bind first, attach after.
             storage = PooledWSGIServer(
                 self._host,
                 self._storage_port,
@@ -143,28 +159,22 @@ class Emulator:
             self._servers.append(storage)
             url_host = f"[{self._host}]" if ":" in self._host else self._host
             self._storage_url = f"http://{url_host}:{storage.port}"
-            signer = Signer(self._storage_url, self._clock)
-            ctx = Context(
+            self._model = PdfCoModel(
                 settings=self._settings,
-                state=self._state,
-                signer=signer,
+                state=state,
+                signer=Signer(self._storage_url, self._clock),
+                engine=engine,
+                runner=runner,
                 faults=lambda: self._faults,
-                runner=self._runner,
-            )
-            storage.app = StorageApp(
-                state=self._state,
-                signer=signer,
                 log=self._log,
-                api_key=self._settings.api_key,
-                faults=lambda: self._faults,
-                stop=self._stop,
-                max_upload_bytes=self._settings.max_upload_bytes,
-                strict=self._strict_storage,
+                remote=fetch_loopback,
+                wait=self._stop.wait,
             )
+            storage.app = ModelApp(self._model, "storage")
             api = PooledWSGIServer(
                 self._host,
                 self._port,
-                ApiApp(ctx, log=self._log, stop=self._stop),
+                ModelApp(self._model, "api"),
                 workers=self._http_workers,
                 name="api",
             )
@@ -180,6 +190,9 @@ class Emulator:
                 thread.start()
                 self._threads.append(thread)
         except BaseException:
+            if self._model is None:
+                runner.close()
+                state.close()
             self.close()
             raise
         logger.info(
@@ -198,13 +211,11 @@ class Emulator:
                 server.abandon()
         for thread in self._threads:
             thread.join(timeout=10)
-        if self._runner is not None:
-            self._runner.close()
-        if self._state is not None:
-            self._state.close()
+        if self._model is not None:
+            self._model.close()
         self._servers = []
         self._threads = []
-        self._runner = None
+        self._model = None
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -230,7 +241,7 @@ class Emulator:
 
     @property
     def api_key(self) -> str:
-        return self._settings.api_key
+        return self._api_key
 
     # -- state and introspection ---------------------------------------------------------
     @property
@@ -267,8 +278,8 @@ class Emulator:
     def advance_clock(self, seconds: float) -> None:
         """Move the emulator's clock forward: links, uploads and jobs expire without sleeping."""
         self._clock.advance(seconds)
-        if self._state is not None:
-            self._state.sweep(force=True)
+        if self._model is not None:
+            self._model.state.sweep(force=True)
 
     @property
     def temp_dir(self) -> str:
@@ -276,11 +287,11 @@ class Emulator:
         return str(self._running_state().root)
 
     def _running_state(self) -> State:
-        if self._state is None:
+        if self._model is None:
             raise RuntimeError(
                 "the emulator is not running: call start() or use it in a with block"
             )
-        return self._state
+        return self._model.state
 
     def __repr__(self) -> str:
         return f"Emulator(base_url={self._base_url!r}, storage_url={self._storage_url!r})"

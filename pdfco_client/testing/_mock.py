@@ -1,11 +1,13 @@
-"""``mock_pdfco``: PDF.co and its storage, faked in memory and statefully, on ``responses``.
+"""``mock_pdfco``: the model of PDF.co served in process, on ``responses``, with no socket.
 
-Every request any ``requests`` session sends while the mock is active goes to one router here:
-the API's base URL, the S3-like storage host, or nowhere (a request to any other host fails the
-test with :class:`UnexpectedRequestError`; nothing ever reaches the network). The state is a small
-account: credits, stored files, and jobs that report ``working`` for a number of checks before
-they end. Prices are PDF.co's, as in the emulator; they are repeated here so that this module
-never imports the emulator (and its PDF engine).
+Every request any ``requests`` session sends while the mock is active comes to
+:meth:`PdfCoMock.respond`, which hands the API's and the storage host's requests to the same
+model the emulator serves (``pdfco_client.emulator.model``) and fails the test for any other host
+(:class:`UnexpectedRequestError`; nothing ever reaches the network). What differs from the
+emulator is the model's configuration, not its answers: jobs move on with each check (not with
+time), a URL that is not in storage reads as a placeholder PDF (nothing is fetched), callbacks are
+accepted and never called, and conversions come from the ``canned`` engine unless
+``engine="real"``. Neither werkzeug nor a PDF library is imported here.
 """
 
 from __future__ import annotations
@@ -14,21 +16,38 @@ import contextlib
 import json
 import os
 import re
-import secrets
-import string
 import threading
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, replace
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, Optional, Union
-from urllib.parse import parse_qs, quote, urlsplit
+from typing import TYPE_CHECKING, Any, Optional, Union
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pdfco_client._config import DEFAULT_BASE_URL, ENV_BASE_URL, validate_base_url
-from pdfco_client._pages import PageRangeSyntaxError, parse_page_range, resolve_page_range
-from pdfco_client._prices import CALL_CREDITS, PAGE_CREDITS
-
-from ._results import RESULT_MEDIA_TYPES, result_bytes
+from pdfco_client._models import OutputFormat
+from pdfco_client.emulator.engine import Engine, Product, Task, load_engine
+from pdfco_client.emulator.model import (
+    CALL_CREDITS,
+    PAGE_CREDITS,
+    Clock,
+    Fault,
+    FaultPlan,
+    InlineRunner,
+    Job,
+    PdfCoModel,
+    RecordedRequest,
+    Request,
+    RequestLog,
+    Settings,
+    Signer,
+    State,
+    new_id,
+    parse_multipart,
+    placeholder_source,
+)
+from pdfco_client.emulator.model._operations import new_job
+from pdfco_client.emulator.model._settings import FILE_LIFETIME
 
 if TYPE_CHECKING:
     import requests
@@ -57,36 +76,16 @@ DEFAULT_WORKING_CHECKS = 1
 #: Checks a ``"slow"`` job answers ``working``.
 DEFAULT_SLOW_CHECKS = 20
 
-#: Credits per call and per converted page: the package's one price table, the emulator's too.
+#: Credits per call and per converted page: the model's price table, the emulator's too.
 MOCK_CALL_CREDITS: Mapping[str, int] = CALL_CREDITS
 MOCK_PAGE_CREDITS: Mapping[str, int] = PAGE_CREDITS
 
-#: What a conversion of an input the mock cannot read (a URL it does not store) works on.
-_PLACEHOLDER_PDF = b"%PDF-1.7\n1 0 obj<</Type /Page>>endobj\ntrailer<<>>\n%%EOF\n"
-_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
-_ID_CHARS = string.ascii_uppercase + string.digits
-_METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS")
-_STORAGE_ENDPOINTS = ("upload", "download")
-_JOB_OUTCOMES = ("success", "failed", "aborted", "slow")
+#: A background job the mock runs: the model's job (``state`` is what the next check answers).
+MockJob = Job
 
-_DEFAULT_MESSAGES: Mapping[int, str] = {
-    400: "Bad request: invalid parameters",
-    401: "Unauthorized: invalid API key",
-    402: "Not enough credits",
-    403: "Access forbidden for input URL",
-    404: "Resource not found",
-    408: "Request timeout",
-    429: "Too many requests",
-    441: "Invalid password",
-    442: "Input damaged or of incorrect type",
-    445: "Timeout error: use async=true and pages to process large documents",
-    449: "Invalid index range: page index out of range, the first page is 0",
-    450: "Invalid page range",
-    500: "Internal error, try again or contact support",
-    502: "Bad gateway",
-    503: "Service unavailable",
-    504: "Gateway timeout",
-}
+_METHODS = ("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS")
+_STORAGE_NAMES = {"upload": "storage-put", "download": "storage-get"}
+_JOB_OUTCOMES = ("success", "failed", "aborted", "slow")
 
 Reply = Union[tuple[int, Mapping[str, str], bytes], Exception]
 
@@ -105,7 +104,7 @@ class MockCall:
     """The full URL, query included."""
     endpoint: str
     """The API path after the base URL (``"job/check"``, ``"pdf/convert/to/xlsx"``), or
-    ``"upload"``/``"download"`` for the storage host, or ``""`` for an unexpected request."""
+    ``"upload"``/``"download"`` for the storage host, or ``""`` for another host."""
     headers: Mapping[str, str]
     """Request headers, names in lower case."""
     body: bytes
@@ -113,6 +112,23 @@ class MockCall:
     """The HTTP status answered, or ``None`` when the mock raised instead."""
     response_body: bytes = b""
     """The body answered (PDF.co's JSON, S3's XML, or a stored file's bytes)."""
+
+    @classmethod
+    def of(cls, record: RecordedRequest) -> MockCall:
+        endpoint = record.endpoint
+        if record.server == "storage":
+            endpoint = "upload" if record.method == "PUT" else "download"
+        elif record.server != "api":
+            endpoint = ""
+        return cls(
+            record.method,
+            record.url,
+            endpoint,
+            record.headers,
+            record.body,
+            record.status,
+            record.response_body,
+        )
 
     @property
     def host(self) -> str:
@@ -125,7 +141,15 @@ class MockCall:
     @property
     def params(self) -> dict[str, Any]:
         """Query string and JSON or form body, merged (the body wins)."""
-        return _request_params(self.url, self.headers.get("content-type", ""), self.body)
+        params: dict[str, Any] = dict(parse_qsl(urlsplit(self.url).query))
+        kind = self.headers.get("content-type", "")
+        if "json" in kind or self.body.lstrip().startswith(b"{"):
+            with contextlib.suppress(ValueError):
+                data = json.loads(self.body)
+                params.update(data if isinstance(data, dict) else {})
+        elif "x-www-form-urlencoded" in kind:
+            params.update(parse_qsl(self.body.decode("utf-8", "replace")))
+        return params
 
     def json(self) -> Any:
         """The request body parsed as JSON."""
@@ -149,126 +173,39 @@ class StoredFile:
     """``"upload"`` or ``"result"``."""
 
 
-@dataclass
-class MockJob:
-    """A background conversion the mock runs."""
-
-    job_id: str
-    fmt: str
-    outcome: str
-    """``"success"``, ``"failed"`` or ``"aborted"``: how it ends."""
-    working_checks: int
-    """Checks it answers ``working`` before it ends."""
-    result_url: str
-    page_count: int
-    first_page_credits: int
-    message: Optional[str] = None
-    error_code: Optional[int] = None
-    checks: int = 0
-    settled: bool = False
-    """Billed (success) or refunded (failure) already."""
-
-    @property
-    def state(self) -> str:
-        """What the next check would answer, without asking: ``working`` or the outcome."""
-        return "working" if self.checks < self.working_checks else self.outcome
+def _endpoint_name(endpoint: str) -> str:
+    name = endpoint.strip().strip("/")
+    return name[3:] if name.startswith("v1/") else name
 
 
-@dataclass
-class _Fault:
-    endpoint: str
-    method: Optional[str]
-    reply: Callable[[bool], Reply]
-    times: int
+def _endpoint_matches(wanted: str, endpoint: str) -> bool:
+    return endpoint == wanted or endpoint.startswith(wanted + "/")
 
 
-@dataclass
-class _ScriptedJob:
-    outcome: str
-    checks: int
-    message: Optional[str]
-    error_code: Optional[int]
+def _origin(url: str) -> tuple[str, str, int]:
+    parts = urlsplit(url)
+    scheme = (parts.scheme or "").lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or (443 if scheme == "https" else 80)
 
 
-@dataclass
-class _State:
-    credits: int
-    files: dict[str, StoredFile] = field(default_factory=dict)
-    signed_types: dict[str, str] = field(default_factory=dict)
-    jobs: dict[str, MockJob] = field(default_factory=dict)
-    calls: list[MockCall] = field(default_factory=list)
-    unexpected: list[MockCall] = field(default_factory=list)
-    faults: list[_Fault] = field(default_factory=list)
-    scripted_jobs: list[_ScriptedJob] = field(default_factory=list)
+def _body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    if hasattr(body, "read"):
+        return bytes(body.read())
+    return b"".join(bytes(chunk) for chunk in body)  # a generator body (chunked upload)
 
 
-def _new_id() -> str:
-    return "".join(secrets.choice(_ID_CHARS) for _ in range(32))
+def _reset_error() -> Exception:
+    import requests
+    from urllib3.exceptions import ProtocolError
 
-
-def _flag(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes")
-    return value is True or value == 1
-
-
-def _request_params(url: str, content_type: str, body: bytes) -> dict[str, Any]:
-    params: dict[str, Any] = {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
-    if not body:
-        return params
-    if "json" in content_type or body.lstrip().startswith(b"{"):
-        try:
-            data = json.loads(body)
-        except ValueError:
-            return params
-        if isinstance(data, dict):
-            params.update(data)
-    elif "x-www-form-urlencoded" in content_type:
-        params.update({k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace")).items()})
-    return params
-
-
-def _json(status: int, body: Mapping[str, Any], headers: Optional[dict[str, str]] = None) -> Reply:
-    return (
-        status,
-        {"Content-Type": "application/json", **(headers or {})},
-        json.dumps(body).encode(),
-    )
-
-
-def _api_error(
-    status: int,
-    message: Optional[str] = None,
-    *,
-    error_body_200: bool = False,
-    retry_after: Optional[float] = None,
-) -> Reply:
-    body = {
-        "error": True,
-        "status": status,
-        "message": message or _DEFAULT_MESSAGES.get(status, f"Error {status}"),
-    }
-    headers = {} if retry_after is None else {"Retry-After": _seconds(retry_after)}
-    return _json(200 if error_body_200 else status, body, headers)
-
-
-def _s3_error(status: int, code: str, message: str, retry_after: Optional[float] = None) -> Reply:
-    xml = (
-        "<?xml version='1.0' encoding='UTF-8'?>"
-        f"<Error><Code>{code}</Code><Message>{message}</Message></Error>"
-    )
-    headers = {"Content-Type": "application/xml"}
-    if retry_after is not None:
-        headers["Retry-After"] = _seconds(retry_after)
-    return status, headers, xml.encode()
-
-
-def _seconds(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def _valid_till(minutes: int = 60) -> str:
-    return (datetime.now(timezone.utc) + timedelta(minutes=minutes)).isoformat()
+    reset = ConnectionResetError(104, "Connection reset by peer")
+    return requests.ConnectionError(ProtocolError("Connection aborted.", reset))
 
 
 class PdfCoMock(contextlib.ContextDecorator):
@@ -278,7 +215,8 @@ class PdfCoMock(contextlib.ContextDecorator):
     twice) starts from a fresh account: no files, no jobs, no calls, the initial credits.
 
     Inspect it with :attr:`calls`, :meth:`calls_to`, :attr:`files`, :attr:`jobs` and
-    :attr:`credits`; script it with :meth:`fail_next` and :meth:`job_outcome`.
+    :attr:`credits`; script it with :meth:`fail_next`, :meth:`job_outcome`, :attr:`results` and
+    :meth:`next_result`; seed it with :meth:`add_file` and :meth:`add_job`.
     """
 
     def __init__(
@@ -290,6 +228,8 @@ class PdfCoMock(contextlib.ContextDecorator):
         working_checks: int = DEFAULT_WORKING_CHECKS,
         storage_url: str = DEFAULT_STORAGE_URL,
         page_count: Optional[int] = None,
+        engine: str = "canned",
+        results: Optional[Mapping[str, bytes]] = None,
     ) -> None:
         url = base_url if base_url is not None else os.environ.get(ENV_BASE_URL) or DEFAULT_BASE_URL
         self.base_url = validate_base_url(url)
@@ -298,17 +238,67 @@ class PdfCoMock(contextlib.ContextDecorator):
         """The storage host of presigned uploads and results."""
         self.api_key = api_key
         """The only key accepted, or ``None`` to accept any non-empty key."""
-        self.working_checks = working_checks
-        """Checks a job answers ``working`` before it ends, unless scripted."""
         self.page_count = page_count
-        """Pages of every input, or ``None`` to count the page objects of the uploaded PDF."""
+        """Pages of every input for the canned engine, or ``None`` to count its page objects."""
+        self.engine = engine
+        """``"canned"`` (small fixed results, no PDF library) or ``"real"`` (the emulator's)."""
+        self.results: dict[str, bytes] = dict(results or {})
+        """Result bytes by output format (``{"xlsx": b"PK..."}``) served instead of the
+        engine's; assign entries at any time."""
+        if working_checks < 0:
+            raise ValueError("working_checks must not be negative")
+        self._working_checks = working_checks
         self._initial_credits = credits
-        self._api = urlsplit(self.base_url)
-        self._storage = urlsplit(self.storage_url)
         self._lock = threading.RLock()
-        self._state = _State(credits=credits)
         self._requests_mock: Optional[responses.RequestsMock] = None
         self._entered = 0
+        self._model = self._build()
+
+    # -- the model ------------------------------------------------------------------------------
+
+    def _build(self) -> PdfCoModel:
+        clock = Clock()
+        self._next_results: list[tuple[Optional[str], bytes]] = []
+        self._unexpected_calls: list[tuple[MockCall, str]] = []
+        self._faults = FaultPlan()
+        options = {"page_count": self.page_count} if self.engine == "canned" else {}
+        return PdfCoModel(
+            settings=Settings(
+                api_key=self.api_key,
+                api_path=urlsplit(self.base_url).path,
+                working_checks=self._working_checks,
+                sync_time_limit=float("inf"),
+                deliver_callbacks=False,
+            ),
+            state=State(
+                clock=clock, credits=self._initial_credits, max_stored_bytes=1 << 40, in_memory=True
+            ),
+            signer=Signer(self.storage_url, clock),
+            engine=self._overriding(load_engine(self.engine, **options)),
+            runner=InlineRunner(),
+            faults=lambda: self._faults,
+            log=RequestLog(None, keep_bodies=True),
+            remote=placeholder_source,
+            wait=time.sleep,
+        )
+
+    def _overriding(self, engine: Engine) -> Engine:
+        """The engine, with the results the test supplied in place of its own."""
+
+        def convert(task: Task) -> Product:
+            product = engine["convert"](task)  # still checks the input and counts its pages
+            supplied = self._take_result(str(task.fmt))
+            return product if supplied is None else replace(product, content=supplied)
+
+        return {**engine, "convert": convert}
+
+    def _take_result(self, fmt: str) -> Optional[bytes]:
+        with self._lock:
+            for index, (to, data) in enumerate(self._next_results):
+                if to in (None, fmt):
+                    del self._next_results[index]
+                    return data
+            return self.results.get(fmt)
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -328,7 +318,7 @@ class PdfCoMock(contextlib.ContextDecorator):
         self._entered += 1
         mock = responses.RequestsMock(assert_all_requests_are_fired=False)
         for method in _METHODS:
-            mock.add_callback(method, re.compile(r".*"), callback=self._route, content_type=None)
+            mock.add_callback(method, re.compile(r".*"), callback=self.respond, content_type=None)
         mock.start()
         self._requests_mock = mock
         return self
@@ -340,8 +330,8 @@ class PdfCoMock(contextlib.ContextDecorator):
         if mock is not None:
             mock.stop(allow_assert=False)
             mock.reset()
-        if check and self._state.unexpected:
-            lines = "\n".join(f"  {c.method} {c.url}" for c in self._state.unexpected)
+        if check and self._unexpected_calls:
+            lines = "\n".join(f"  {c.method} {c.url} ({why})" for c, why in self._unexpected_calls)
             raise UnexpectedRequestError(
                 f"requests that mock_pdfco does not fake (base URL {self.base_url}):\n{lines}"
             )
@@ -349,7 +339,8 @@ class PdfCoMock(contextlib.ContextDecorator):
     def reset(self) -> None:
         """Forget every file, job, call and script, and restore the initial credits."""
         with self._lock:
-            self._state = _State(credits=self._initial_credits)
+            self._model.close()
+            self._model = self._build()
 
     def __enter__(self) -> PdfCoMock:
         return self.start()
@@ -364,25 +355,102 @@ class PdfCoMock(contextlib.ContextDecorator):
         self.stop(check=exc_type is None)
 
     def __repr__(self) -> str:
-        return f"PdfCoMock(base_url={self.base_url!r}, credits={self._state.credits})"
+        return f"PdfCoMock(base_url={self.base_url!r}, credits={self.credits})"
+
+    # -- the transport --------------------------------------------------------------------------
+
+    def respond(self, request: requests.PreparedRequest) -> Reply:
+        """Answer one request as the mock does: the ``responses`` callback :meth:`start`
+        registers, public so a test can register it on a ``RequestsMock`` of its own."""
+        method = (request.method or "GET").upper()
+        url = request.url or ""
+        headers = {k.lower(): str(v) for k, v in request.headers.items()}
+        body = _body_bytes(request.body)
+        parts = urlsplit(url)
+        if _origin(url) == _origin(self.base_url) and parts.path.startswith(
+            urlsplit(self.base_url).path.rstrip("/") + "/"
+        ):
+            server = "api"
+        elif _origin(url) == _origin(self.storage_url):
+            server = "storage"
+        else:
+            call = MockCall(method, url, "", headers, body, None)
+            return self._unexpected(call, "its host is not PDF.co's")
+        request_ = Request(
+            method,
+            unquote(parts.path),
+            query=dict(parse_qsl(parts.query, keep_blank_values=True)),
+            headers=headers,
+            body=body,
+            content_length=len(body),
+            url=url,
+        )
+        if headers.get("content-type", "").startswith("multipart/form-data"):
+            form, files = parse_multipart(body, headers["content-type"])
+            request_ = replace(request_, form=form, files=files)
+        answer = self._model.handle(request_, server)
+        if answer.unmatched:
+            name = self._model.endpoint_name(request_, server)
+            call = MockCall(method, url, name, headers, body, answer.status, answer.body)
+            self._unexpected(call, f"mock_pdfco does not emulate {method} /{name}")
+        if answer.broken == "reset":
+            return answer.exception or _reset_error()
+        data = answer.read()
+        if method == "HEAD":
+            data = b""
+        out = dict(answer.headers)
+        if answer.broken == "truncate":  # a body shorter than its Content-Length
+            out["Content-Length"] = str(len(data) + 1)
+            data = data[: len(data) // 2]
+        return answer.status, out, data
+
+    def _unexpected(self, call: MockCall, why: str) -> UnexpectedRequestError:
+        """Note a request the mock does not fake; it fails the test when the mock stops."""
+        with self._lock:
+            self._unexpected_calls.append((call, why))
+        if not call.endpoint:  # another host: recorded here, since the model never sees it
+            self._model.log.record(
+                server="",
+                method=call.method,
+                path=call.path,
+                endpoint="",
+                host=call.host,
+                headers=call.headers,
+                api_key=self.api_key,
+                status=None,
+                url=call.url,
+                body=call.body,
+            )
+        return UnexpectedRequestError(
+            f"mock_pdfco got {call.method} {call.url}, which it does not fake ({why}; "
+            f"API {self.base_url}, storage {self.storage_url})"
+        )
 
     # -- inspection -----------------------------------------------------------------------------
 
     @property
     def credits(self) -> int:
         """The account's balance; assign to change it (0 makes paid calls answer 402)."""
-        return self._state.credits
+        return self._model.state.credits
 
     @credits.setter
     def credits(self, value: int) -> None:
-        with self._lock:
-            self._state.credits = int(value)
+        self._model.state.credits = value
+
+    @property
+    def working_checks(self) -> int:
+        """Checks a job answers ``working`` before it ends, unless scripted."""
+        return self._working_checks
+
+    @working_checks.setter
+    def working_checks(self, value: int) -> None:
+        self._working_checks = value
+        self._model.settings = replace(self._model.settings, working_checks=value)
 
     @property
     def calls(self) -> list[MockCall]:
         """Every request received, oldest first."""
-        with self._lock:
-            return list(self._state.calls)
+        return [MockCall.of(record) for record in self._model.log.requests]
 
     def calls_to(self, endpoint: str, method: Optional[str] = None) -> list[MockCall]:
         """The calls to ``endpoint`` (see :meth:`fail_next` for how endpoints are named)."""
@@ -396,29 +464,32 @@ class PdfCoMock(contextlib.ContextDecorator):
 
     @property
     def unexpected(self) -> list[MockCall]:
-        """Requests to hosts or endpoints the mock does not fake."""
+        """Requests to other hosts, and to endpoints the mock does not emulate."""
         with self._lock:
-            return list(self._state.unexpected)
+            return [call for call, _ in self._unexpected_calls]
 
     @property
     def files(self) -> dict[str, StoredFile]:
         """Files in storage by URL (without the signature query): uploads not deleted yet, and
         results of finished conversions."""
-        with self._lock:
-            return dict(self._state.files)
+        signer = self._model.signer
+        return {
+            signer.location(o.object_id, o.name): StoredFile(
+                signer.location(o.object_id, o.name), o.name, o.read(), o.content_type, o.kind
+            )
+            for o in self._model.state.objects()
+            if o.available
+        }
 
     @property
     def jobs(self) -> dict[str, MockJob]:
         """Background jobs by id."""
-        with self._lock:
-            return dict(self._state.jobs)
+        return {job.job_id: job for job in self._model.state.jobs()}
 
     @property
     def key_leaks(self) -> list[MockCall]:
         """Storage requests that carried the ``x-api-key`` header (PDF.co's samples do this)."""
-        return [
-            c for c in self.calls if c.endpoint in _STORAGE_ENDPOINTS and "x-api-key" in c.headers
-        ]
+        return [c for c in self.calls if c.endpoint in _STORAGE_NAMES and "x-api-key" in c.headers]
 
     # -- scripting ------------------------------------------------------------------------------
 
@@ -430,7 +501,7 @@ class PdfCoMock(contextlib.ContextDecorator):
         message: Optional[str] = None,
         retry_after: Optional[float] = None,
         error_body_200: bool = False,
-        body: Optional[Mapping[str, Any]] = None,
+        body: Union[Mapping[str, Any], str, bytes, None] = None,
         exception: Optional[Exception] = None,
         method: Optional[str] = None,
         times: int = 1,
@@ -442,35 +513,29 @@ class PdfCoMock(contextlib.ContextDecorator):
         (``"pdf/convert"`` matches every conversion), or ``"upload"`` / ``"download"`` for the
         storage host's ``PUT`` and ``GET``. The answer is PDF.co's error body with ``status``
         (and ``message``), sent as the HTTP status, or with HTTP 200 when ``error_body_200``;
-        ``retry_after`` adds a ``Retry-After`` header. ``body`` replaces the JSON body (served
-        with ``status`` as the HTTP status); ``exception`` (a ``requests`` exception, say
-        ``requests.ConnectionError()``) is raised instead of answering. The storage host answers
-        with S3's XML errors.
+        ``retry_after`` adds a ``Retry-After`` header. ``body`` replaces the body (a JSON
+        object, or text such as S3's XML) and is served with ``status``; ``exception`` (a
+        ``requests`` exception, say ``requests.ConnectionError()``) is raised instead of
+        answering. The storage host answers with S3's XML errors. These are the emulator's
+        fault rules (:class:`~pdfco_client.emulator.Fault`), targeted at the next calls.
         """
         if times < 1:
             raise ValueError("times must be at least 1")
         name = _endpoint_name(endpoint)
-        storage = name in _STORAGE_ENDPOINTS
-
-        def reply(_: bool) -> Reply:
-            if exception is not None:
-                return exception
-            if body is not None:
-                return _json(
-                    status,
-                    body,
-                    None if retry_after is None else {"Retry-After": _seconds(retry_after)},
-                )
-            if storage:
-                return _s3_error(status, "ScriptedError", message or f"error {status}", retry_after)
-            return _api_error(
-                status, message, error_body_200=error_body_200, retry_after=retry_after
-            )
-
-        with self._lock:
-            self._state.faults.append(
-                _Fault(name, method.upper() if method else None, reply, times)
-            )
+        target: dict[str, Any] = {
+            "endpoint": _STORAGE_NAMES.get(name, name),
+            "method": method.upper() if method else None,
+            "times": times,
+        }
+        if exception is not None:
+            rule = Fault("reset", exception=exception, **target)
+        elif body is not None:
+            rule = Fault.answer(status, body, retry_after=retry_after, **target)
+        elif error_body_200:
+            rule = Fault.error_body_200(status, message=message, retry_after=retry_after, **target)
+        else:
+            rule = Fault.http_error(status, message=message, retry_after=retry_after, **target)
+        self._faults.add(rule)
 
     def job_outcome(
         self,
@@ -495,384 +560,54 @@ class PdfCoMock(contextlib.ContextDecorator):
         if checks < 0:
             raise ValueError("checks must not be negative")
         ends = "success" if outcome == "slow" else outcome
+        code = error_code if error_code is not None else (500 if ends == "failed" else 0)
+        self._faults.add(
+            Fault.job_outcome(ends, error_code=code, checks=checks, message=message, times=1)
+        )
+
+    def next_result(self, data: bytes, *, to: Optional[str] = None) -> None:
+        """Serve ``data`` as the result of the next conversion (to the format ``to``, or to any
+        format); several calls queue several results. :attr:`results` sets them per format."""
+        if to is not None:
+            to = OutputFormat(to.lower()).value
         with self._lock:
-            self._state.scripted_jobs.append(_ScriptedJob(ends, checks, message, error_code))
+            self._next_results.append((to, bytes(data)))
 
     def add_file(self, name: str, data: bytes, *, content_type: str = "application/pdf") -> str:
         """Put a file in storage as if uploaded, and return its URL (to pass to a conversion)."""
-        with self._lock:
-            url = f"{self.storage_url}/{_new_id()}/{quote(name)}"
-            self._state.files[url] = StoredFile(url, name, bytes(data), content_type, "upload")
-        return self._signed(url)
-
-    # -- routing --------------------------------------------------------------------------------
-
-    def _route(self, request: requests.PreparedRequest) -> Reply:
-        raw = request.body
-        body = raw if isinstance(raw, bytes) else (raw or "").encode("utf-8")
-        headers = {k.lower(): str(v) for k, v in request.headers.items()}
-        url = request.url or ""
-        method = (request.method or "GET").upper()
-        parts = urlsplit(url)
-        endpoint: Optional[str] = None
-        if _same_origin(parts, self._api) and parts.path.startswith(
-            self._api.path.rstrip("/") + "/"
-        ):
-            endpoint = parts.path[len(self._api.path.rstrip("/")) + 1 :]
-        elif _same_origin(parts, self._storage):
-            endpoint = "upload" if method == "PUT" else "download"
-        with self._lock:
-            reply: Reply
-            if endpoint is None:
-                return self._unexpected(method, url, headers, body, "its host is not PDF.co's")
-            reply = self._scripted(endpoint, method) or self._answer(
-                endpoint, method, url, headers, body
-            )
-            if isinstance(reply, UnexpectedRequestError):
-                return reply  # recorded by _unexpected
-            if isinstance(reply, Exception):
-                call = MockCall(method, url, endpoint, headers, body, None)
-            else:
-                call = MockCall(method, url, endpoint, headers, body, reply[0], reply[2])
-            self._state.calls.append(call)
-            return reply
-
-    def _unexpected(
-        self, method: str, url: str, headers: dict[str, str], body: bytes, why: str
-    ) -> Reply:
-        call = MockCall(method, url, "", headers, body, None)
-        self._state.calls.append(call)
-        self._state.unexpected.append(call)
-        return UnexpectedRequestError(
-            f"mock_pdfco got {method} {url}, which it does not fake ({why}; "
-            f"API {self.base_url}, storage {self.storage_url})"
+        object_id = new_id()
+        self._model.state.store_bytes(
+            object_id, name, content_type, bytes(data), ttl=FILE_LIFETIME, kind="upload"
         )
+        return self._model.signer.url("GET", object_id, name, FILE_LIFETIME)
 
-    def _scripted(self, endpoint: str, method: str) -> Optional[Reply]:
-        for fault in self._state.faults:
-            if (
-                fault.times > 0
-                and _endpoint_matches(fault.endpoint, endpoint)
-                and fault.method in (None, method)
-            ):
-                fault.times -= 1
-                if fault.times == 0:
-                    self._state.faults.remove(fault)
-                return fault.reply(True)
-        return None
-
-    def _answer(
-        self, endpoint: str, method: str, url: str, headers: dict[str, str], body: bytes
-    ) -> Reply:
-        if endpoint == "upload":
-            return self._put(url, headers, body)
-        if endpoint == "download":
-            return self._get(url, method)
-        params = {
-            k.lower(): v
-            for k, v in _request_params(url, headers.get("content-type", ""), body).items()
-        }
-        key = headers.get("x-api-key") or params.get("x-api-key")
-        if not key or (self.api_key is not None and key != self.api_key):
-            return _api_error(401)
-        if endpoint == "file/upload/get-presigned-url" and method == "GET":
-            return self._presign(params)
-        if endpoint == "file/upload/url" and method in ("GET", "POST"):
-            return self._upload_from_url(params)
-        if endpoint == "file/delete" and method in ("GET", "POST"):
-            return self._delete(params)
-        if endpoint == "job/check" and method in ("GET", "POST"):
-            return self._check(params)
-        if endpoint == "account/credit/balance" and method in ("GET", "POST"):
-            paid = self._charge(MOCK_CALL_CREDITS[endpoint])
-            return paid if paid is not None else _json(200, {"remainingCredits": self.credits})
-        if endpoint == "pdf/info" and method in ("GET", "POST"):
-            return self._info(params)
-        if endpoint.startswith("pdf/convert/to/") and method in ("GET", "POST"):
-            return self._convert(endpoint.rsplit("/", 1)[-1], params)
-        return self._unexpected(
-            method, url, headers, body, f"mock_pdfco does not emulate {method} /{endpoint}"
+    def add_job(
+        self,
+        job_id: Optional[str] = None,
+        *,
+        result: bytes = b"{}",
+        name: str = "result.json",
+        outcome: str = "success",
+        checks: Optional[int] = None,
+        page_count: int = 1,
+        message: Optional[str] = None,
+    ) -> MockJob:
+        """A background job the mock knows without a call having started it (one a test's app
+        resumes by id, say): it ends with ``outcome`` after ``checks`` working checks, its
+        result ``name`` holding ``result``. Returns the job."""
+        if outcome not in ("success", "failed", "aborted"):
+            raise ValueError(f"outcome must be success, failed or aborted, not {outcome!r}")
+        state, job_id = self._model.state, job_id or new_id()
+        job = new_job(self._model, job_id, name, FILE_LIFETIME, working_checks=checks)
+        state.add_job(job)
+        if outcome == "success":
+            kind = "application/octet-stream"
+            state.store_bytes(job_id, name, kind, bytes(result), ttl=FILE_LIFETIME, job=job)
+        message = message or {"success": "Success", "failed": "The job failed"}.get(outcome)
+        state.finish_job(
+            job, outcome, page_count=page_count, message=message or "The job was aborted"
         )
-
-    # -- the account ----------------------------------------------------------------------------
-
-    def _charge(self, amount: int) -> Optional[Reply]:
-        """Take ``amount`` credits, or return the 402 answer when the balance is too low."""
-        if self._state.credits < amount:
-            return _api_error(402)
-        self._state.credits -= amount
-        return None
-
-    def _paid(self, endpoint: str, body: dict[str, Any]) -> Reply:
-        price = MOCK_CALL_CREDITS[endpoint]
-        refused = self._charge(price)
-        if refused is not None:
-            return refused
-        return _json(200, {**body, "credits": price, "remainingCredits": self._state.credits})
-
-    def _signed(self, url: str, *, put: bool = False) -> str:
-        expires = 900 if put else 3600
-        return (
-            f"{url}?X-Amz-Expires={expires}&X-Amz-Algorithm=AWS4-HMAC-SHA256"
-            f"&X-Amz-SignedHeaders=content-type%3Bhost&X-Amz-Signature={secrets.token_hex(32)}"
-        )
-
-    def _stored(self, url: Any) -> Optional[StoredFile]:
-        if not isinstance(url, str):
-            return None
-        return self._state.files.get(url.split("?", 1)[0])
-
-    # -- the API --------------------------------------------------------------------------------
-
-    def _presign(self, params: dict[str, Any]) -> Reply:
-        name = str(params.get("name") or "file.pdf")
-        url = f"{self.storage_url}/{_new_id()}/{quote(name)}"
-        self._state.signed_types[url] = str(params.get("contenttype") or "application/octet-stream")
-        return self._paid(
-            "file/upload/get-presigned-url",
-            {
-                "presignedUrl": self._signed(url, put=True),
-                "url": self._signed(url),
-                "error": False,
-                "status": 200,
-                "name": name,
-            },
-        )
-
-    def _upload_from_url(self, params: dict[str, Any]) -> Reply:
-        source = params.get("url")
-        if not isinstance(source, str) or not source.lower().startswith(("http://", "https://")):
-            return _api_error(400, "url is required")
-        name = str(params.get("name") or urlsplit(source).path.rsplit("/", 1)[-1] or "file.pdf")
-        stored = self._stored(source)
-        data = stored.data if stored is not None else _PLACEHOLDER_PDF
-        url = f"{self.storage_url}/{_new_id()}/{quote(name)}"
-        reply = self._paid(
-            "file/upload/url",
-            {"url": self._signed(url), "error": False, "status": 200, "name": name},
-        )
-        if not isinstance(reply, Exception) and reply[0] == 200:
-            self._state.files[url] = StoredFile(url, name, data, "application/pdf", "upload")
-        return reply
-
-    def _delete(self, params: dict[str, Any]) -> Reply:
-        stored = self._stored(params.get("url"))
-        if stored is None:
-            return _api_error(404, "File not found")
-        reply = self._paid("file/delete", {"error": False, "status": 200})
-        if not isinstance(reply, Exception) and reply[0] == 200:
-            del self._state.files[stored.url]
-        return reply
-
-    def _pages(self, data: bytes, spec: Any) -> Union[int, Reply]:
-        total = self.page_count or len(_PAGE_OBJECT.findall(data)) or 1
-        if not spec:
-            return total
-        try:
-            parse_page_range(str(spec))
-        except PageRangeSyntaxError as exc:
-            return _api_error(450, f"Invalid page range: {exc}")
-        try:
-            return len(resolve_page_range(str(spec), total))
-        except PageRangeSyntaxError as exc:
-            return _api_error(449, f"Invalid index range: {exc} (the first page is 0)")
-
-    def _source(self, params: dict[str, Any]) -> Union[bytes, Reply]:
-        url = params.get("url")
-        if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
-            return _api_error(400, "url is required")
-        parts = urlsplit(url)
-        if _same_origin(parts, self._storage):
-            stored = self._stored(url)
-            if stored is None:
-                return _api_error(404, "File not found: the input URL has expired or was deleted")
-            return stored.data
-        return _PLACEHOLDER_PDF
-
-    def _info(self, params: dict[str, Any]) -> Reply:
-        data = self._source(params)
-        if not isinstance(data, bytes):
-            return data
-        pages = self._pages(data, None)
-        if not isinstance(pages, int):
-            return pages
-        info = {
-            "PageCount": pages,
-            "Author": "",
-            "Title": "",
-            "Producer": "pdfco_client.testing",
-            "Subject": "",
-            "Keywords": "",
-            "Creator": "",
-            "Encrypted": b"/Encrypt" in data,
-            "EncryptionAlgorithm": "",
-            "PageRectangle": {"X": 0, "Y": 0, "Width": 612, "Height": 792},
-        }
-        return self._paid("pdf/info", {"info": info, "error": False, "status": 200, "duration": 40})
-
-    def _convert(self, fmt: str, params: dict[str, Any]) -> Reply:
-        if fmt not in MOCK_PAGE_CREDITS:
-            return _api_error(404, f"Unknown endpoint: no conversion to {fmt!r}")
-        data = self._source(params)
-        if not isinstance(data, bytes):
-            return data
-        if b"%PDF-" not in data[:1024] and not data.startswith((b"\x89PNG", b"\xff\xd8\xff")):
-            return _api_error(442)
-        pages = self._pages(data, params.get("pages"))
-        if not isinstance(pages, int):
-            return pages
-        rate = MOCK_PAGE_CREDITS[fmt]
-        media_type, extension = RESULT_MEDIA_TYPES[fmt]
-        name = str(params.get("name") or f"result.{extension}")
-        asynchronous = _flag(params.get("async"))
-        charge = rate if asynchronous else rate * pages
-        refused = self._charge(charge)
-        if refused is not None:
-            return refused
-        job_id = _new_id()
-        result = f"{self.storage_url}/{job_id}/{quote(name)}"
-        answer: dict[str, Any] = {
-            "url": self._signed(result),
-            "pageCount": pages,
-            "error": False,
-            "status": 200,
-            "name": name,
-            "credits": charge,
-            "remainingCredits": self._state.credits,
-            "duration": 120,
-            "outputLinkValidTill": _valid_till(),
-        }
-        if not asynchronous:
-            content = result_bytes(fmt)
-            self._state.files[result] = StoredFile(result, name, content, media_type, "result")
-            if _flag(params.get("inline")) and fmt not in ("xlsx", "xls"):
-                text = content.decode("utf-8")
-                answer["body"] = json.loads(text) if fmt in ("json", "json2") else text
-            return _json(200, answer)
-        script = self._state.scripted_jobs.pop(0) if self._state.scripted_jobs else None
-        self._state.jobs[job_id] = MockJob(
-            job_id=job_id,
-            fmt=fmt,
-            outcome=script.outcome if script else "success",
-            working_checks=script.checks if script else self.working_checks,
-            result_url=result,
-            page_count=pages,
-            first_page_credits=rate,
-            message=script.message if script else None,
-            error_code=script.error_code if script else None,
-        )
-        return _json(200, {"jobId": job_id, **answer})
-
-    def _check(self, params: dict[str, Any]) -> Reply:
-        job_id = str(params.get("jobid") or "").strip()
-        price = MOCK_CALL_CREDITS["job/check"]
-        refused = self._charge(price)
-        if refused is not None:
-            return refused
-        job = self._state.jobs.get(job_id)
-        if job is None:
-            state = "unknown" if _flag(params.get("force")) else "working"
-            return _json(200, {"status": state, "credits": price, "remainingCredits": self.credits})
-        job.checks += 1
-        if job.checks <= job.working_checks:
-            body = {"status": "working", "jobId": job_id, "credits": price}
-            return _json(200, {**body, "remainingCredits": self.credits})
-        credits = price
-        if job.outcome == "success":
-            if not job.settled:
-                job.settled = True
-                rest = MOCK_PAGE_CREDITS[job.fmt] * max(0, job.page_count - 1)
-                charged = min(rest, max(0, self._state.credits))
-                self._state.credits -= charged
-                credits += charged
-                media_type, _ = RESULT_MEDIA_TYPES[job.fmt]
-                name = job.result_url.rsplit("/", 1)[-1]
-                self._state.files[job.result_url] = StoredFile(
-                    job.result_url, name, result_bytes(job.fmt), media_type, "result"
-                )
-            return _json(
-                200,
-                {
-                    "status": "success",
-                    "message": "Success",
-                    "url": self._signed(job.result_url),
-                    "jobId": job_id,
-                    "pageCount": job.page_count,
-                    "credits": credits,
-                    "remainingCredits": self.credits,
-                    "duration": 30,
-                    "jobDuration": 1000 + 300 * job.page_count,
-                    "outputLinkValidTill": _valid_till(),
-                    "error": False,
-                },
-            )
-        if not job.settled:
-            job.settled = True
-            self._state.credits += job.first_page_credits
-            credits -= job.first_page_credits
-        ended: dict[str, Any] = {
-            "status": job.outcome,
-            "message": job.message or f"The job was {job.outcome}",
-            "jobId": job_id,
-            "error": True,
-            "credits": credits,
-            "remainingCredits": self.credits,
-        }
-        if job.error_code is not None:
-            ended["errorCode"] = job.error_code
-        return _json(200, ended)
-
-    # -- storage --------------------------------------------------------------------------------
-
-    def _put(self, url: str, headers: dict[str, str], body: bytes) -> Reply:
-        key = url.split("?", 1)[0]
-        signed_type = self._state.signed_types.get(key)
-        if signed_type is None:
-            return _s3_error(403, "AccessDenied", "No presigned upload for this URL")
-        if "transfer-encoding" in headers:
-            return _s3_error(
-                501,
-                "NotImplemented",
-                "A header you provided implies functionality that is not implemented",
-            )
-        content_type = headers.get("content-type", "")
-        if content_type != signed_type:
-            return _s3_error(
-                403,
-                "SignatureDoesNotMatch",
-                "The request signature we calculated does not match the signature you provided",
-            )
-        name = key.rsplit("/", 1)[-1]
-        self._state.files[key] = StoredFile(key, name, body, content_type, "upload")
-        return 200, {"ETag": f'"{secrets.token_hex(16)}"'}, b""
-
-    def _get(self, url: str, method: str) -> Reply:
-        stored = self._stored(url)
-        if stored is None:
-            return _s3_error(404, "NoSuchKey", "The specified key does not exist.")
-        headers = {"Content-Type": stored.content_type, "Content-Length": str(len(stored.data))}
-        return 200, headers, b"" if method == "HEAD" else stored.data
-
-
-def _same_origin(a: Any, b: Any) -> bool:
-    def origin(parts: Any) -> tuple[str, str, int]:
-        scheme = (parts.scheme or "").lower()
-        return (
-            scheme,
-            (parts.hostname or "").lower(),
-            parts.port or (443 if scheme == "https" else 80),
-        )
-
-    return origin(a) == origin(b)
-
-
-def _endpoint_name(endpoint: str) -> str:
-    name = endpoint.strip().strip("/")
-    return name[3:] if name.startswith("v1/") else name
-
-
-def _endpoint_matches(wanted: str, endpoint: str) -> bool:
-    return endpoint == wanted or endpoint.startswith(wanted + "/")
+        return job
 
 
 def mock_pdfco(
@@ -883,6 +618,8 @@ def mock_pdfco(
     working_checks: int = DEFAULT_WORKING_CHECKS,
     storage_url: str = DEFAULT_STORAGE_URL,
     page_count: Optional[int] = None,
+    engine: str = "canned",
+    results: Optional[Mapping[str, bytes]] = None,
 ) -> PdfCoMock:
     """Fake the whole PDF.co API in memory, as a context manager or a decorator.
 
@@ -899,9 +636,13 @@ def mock_pdfco(
     - ``credits``: the starting balance; ``working_checks``: how many checks a job answers
       ``working`` before it ends; ``page_count``: pages of every input (``None`` counts them).
     - ``storage_url``: the host of presigned uploads and results.
+    - ``engine``: ``"canned"`` (default: small valid files holding :data:`RESULT_TABLE`, no PDF
+      library needed) or ``"real"`` (the emulator's real conversions; needs
+      ``pdfco-client[emulator]``). ``results``: result bytes by format, served instead.
 
-    Nothing reaches the network: a request to any other host, or to an endpoint the mock does
-    not emulate, raises :class:`UnexpectedRequestError` and fails the test when the block ends.
+    The answers are the emulator's, from the same model of PDF.co. Nothing reaches the network:
+    a request to any other host raises :class:`UnexpectedRequestError`, and one to an endpoint
+    the mock does not emulate gets PDF.co's 404; both fail the test when the block ends.
     """
     return PdfCoMock(
         base_url=base_url,
@@ -910,4 +651,6 @@ def mock_pdfco(
         working_checks=working_checks,
         storage_url=storage_url,
         page_count=page_count,
+        engine=engine,
+        results=results,
     )

@@ -25,7 +25,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "pdfco_mock(**options): options of the pdfco_mock fixture, as for "
-        "pdfco_client.testing.mock_pdfco (base_url, api_key, credits, working_checks, ...)",
+        "pdfco_client.testing.mock_pdfco (base_url, api_key, credits, working_checks, engine, ...)",
     )
 
 

@@ -126,23 +126,22 @@ _BODIES: dict[str, dict[str, Any]] = {
     },
     # [S6b] POST /v1/file/delete (§3.6).
     "file_delete": {"error": False, "status": 200, "remainingCredits": 9999986},
-    # [S4][S11] POST /v1/pdf/info: the info object's documented keys (§3.10).
+    # [S11] POST /v1/pdf/info: the docs' example (§3.10), with its values' formats: dates as
+    # .NET prints them, Size a "w, h" string, EncryptionAlgorithm a number.
     "pdf_info": {
         "info": {
-            "PageCount": 3,
-            "Author": "",
-            "Title": "Quarterly report",
-            "Producer": "ReportLab PDF Library",
-            "Subject": "",
-            "CreationDate": "06/11/2024 12:00:00",
-            "ModificationDate": "06/11/2024 12:00:00",
+            "PageCount": 1,
+            "Author": "Alice V. Knox",
+            "Title": "Kid's News 1",
+            "Producer": "Acrobat Distiller 4.0 for Windows",
+            "Subject": "Kid's News 1",
+            "CreationDate": "8/15/2001 2:50:36 PM",
             "Bookmarks": "",
             "Keywords": "",
-            "Creator": "",
+            "Creator": "Adobe PageMaker 6.52",
             "Encrypted": False,
-            "EncryptionAlgorithm": "",
             "PageRectangle": {
-                "Location": "0, 0",
+                "Location": {"IsEmpty": True, "X": 0, "Y": 0},
                 "Size": "612, 792",
                 "X": 0,
                 "Y": 0,
@@ -154,6 +153,8 @@ _BODIES: dict[str, dict[str, Any]] = {
                 "Bottom": 792,
                 "IsEmpty": False,
             },
+            "ModificationDate": "9/20/2001 6:23:02 PM",
+            "EncryptionAlgorithm": 0,
             "PermissionPrinting": True,
             "PermissionModifyDocument": True,
             "PermissionContentExtraction": True,

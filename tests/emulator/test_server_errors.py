@@ -213,3 +213,13 @@ def test_non_loopback_urls_are_refused(emu: Emulator, url: str) -> None:
     message = _error(api(emu, "POST", "pdf/convert/to/csv", json={"url": url}), 400)
     assert "loopback" in message
     _error(api(emu, "POST", "file/upload/url", json={"url": url}), 400)
+
+
+def test_an_unreachable_input_url_gets_a_clean_message(emu: Emulator) -> None:
+    # Port 9 (discard) on loopback: nothing listens, the connection is refused.
+    url = "http://127.0.0.1:9/in.pdf?X-Amz-Signature=secret"
+    message = _error(api(emu, "POST", "pdf/convert/to/csv", json={"url": url}), 400)
+    assert message == (
+        "Could not download the file from the url: the host is unreachable or refused the "
+        "connection"
+    )

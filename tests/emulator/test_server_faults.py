@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from pdfco_client.emulator import Emulator, Fault, FaultPlan, FaultSpecError, parse_fault_spec
-from pdfco_client.emulator._faults import load_fault_plan
+from pdfco_client.emulator.model import load_fault_plan
 from tests.emulator.conftest import TIMEOUT, api, download, upload, wait_job
 
 

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pdfco_client.emulator import Emulator
-from pdfco_client.emulator._operations import SUPPORTED_FORMATS
+from pdfco_client.emulator.model import CONVERSIONS
 from tests.emulator.conftest import api, download, upload, wait_job
 from tests.pdf_factory import RULED_TABLE, make_large_pdf
 
@@ -73,7 +73,7 @@ def test_sync_json_body_and_envelope(emu: Emulator, pdf_bytes: bytes) -> None:
     assert download(body["url"]).content[:2] == b"PK"
 
 
-@pytest.mark.parametrize("fmt", SUPPORTED_FORMATS)
+@pytest.mark.parametrize("fmt", CONVERSIONS)
 def test_every_format_converts_sync(emu: Emulator, pdf_bytes: bytes, fmt: str) -> None:
     url = upload(emu, pdf_bytes)
     body = api(emu, "POST", f"pdf/convert/to/{fmt}", json={"url": url}).json()
@@ -123,6 +123,17 @@ def test_info_sync_and_async(emu: Emulator, pdf_bytes: bytes) -> None:
     started = api(emu, "POST", "pdf/info", data={"url": url, "async": "true"}).json()
     assert wait_job(emu, started["jobId"])["status"] == "success"
     assert download(started["url"]).json()["info"]["PageCount"] == 1
+
+
+def test_info_values_are_in_pdfcos_documented_formats(emu: Emulator, pdf_bytes: bytes) -> None:
+    # PDF.co's example: "Size": "612, 792", "EncryptionAlgorithm": 0, "8/15/2001 2:50:36 PM".
+    info = api(emu, "POST", "pdf/info", json={"url": upload(emu, pdf_bytes)}).json()["info"]
+    rectangle = info["PageRectangle"]
+    assert rectangle["Size"] == f"{rectangle['Width']}, {rectangle['Height']}"
+    assert rectangle["Location"] == {"IsEmpty": True, "X": 0, "Y": 0}
+    assert info["EncryptionAlgorithm"] == 0
+    assert re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M", info["CreationDate"])
+    assert list(info)[:6] == ["PageCount", "Author", "Title", "Producer", "Subject", "CreationDate"]
 
 
 def test_multipart_upload(emu: Emulator, pdf_bytes: bytes) -> None:

@@ -6,6 +6,8 @@ import contextlib
 import csv
 import io
 import json
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,6 +26,8 @@ from pdfco_client.testing import (
 from tests.testing.conftest import ClientFactory
 
 ROWS = [list(row) for row in RESULT_TABLE]
+#: The cells as a spreadsheet holds them: amounts are numbers, as the real engine writes them.
+VALUES = [[int(c.replace(",", "")) if c.replace(",", "").isdigit() else c for c in r] for r in ROWS]
 
 
 def test_a_conversion_goes_through_every_step(make_client: ClientFactory, report_pdf: Path) -> None:
@@ -42,7 +46,8 @@ def test_a_conversion_goes_through_every_step(make_client: ClientFactory, report
     ]
     sheet = openpyxl.load_workbook(result.output_path).active
     assert sheet is not None
-    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == ROWS
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == VALUES
+    assert sheet["B2"].number_format == "#,##0"  # shown as printed: 1,204,500
     assert result.page_count == 2  # the sample's two page objects
     assert pdfco.calls_to("upload")[0].body == report_pdf.read_bytes()
 
@@ -56,7 +61,8 @@ def test_credits_follow_pdfco_billing(make_client: ClientFactory, report_pdf: Pa
         + MOCK_CALL_CREDITS["job/check"] * 2
         + MOCK_CALL_CREDITS["file/delete"]
     )
-    assert result.credits == expected
+    # PDF.co's documented answer of a `working` check holds no credits field, though it costs 2.
+    assert result.credits == expected - MOCK_CALL_CREDITS["job/check"]
     assert pdfco.credits == result.remaining_credits == 1000 - expected
 
 
@@ -64,7 +70,13 @@ def test_credits_follow_pdfco_billing(make_client: ClientFactory, report_pdf: Pa
     ("to", "parse"),
     [
         ("csv", lambda data: list(csv.reader(io.StringIO(data.decode())))),
-        ("json", lambda data: json.loads(data)["document"]["page"][0]["row"][0]),
+        (
+            "json",
+            lambda data: [
+                column["text"]["#text"]
+                for column in json.loads(data)["document"]["page"]["row"][0]["column"]
+            ],
+        ),
         ("text", lambda data: data.decode().splitlines()[0].split()),
         ("xml", lambda data: data.decode().count("<row>")),
         ("html", lambda data: data.decode().count("<tr>")),
@@ -82,7 +94,7 @@ def test_each_format_gives_a_real_small_file(
         parsed
         == {
             "csv": ROWS,
-            "json": {"column": [{"text": {"#text": cell}} for cell in ROWS[0]]},
+            "json": ROWS[0],
             "text": ROWS[0],
             "xml": len(ROWS),
             "html": len(ROWS),
@@ -216,3 +228,61 @@ def test_concurrent_conversions_share_one_account(
         r.remaining_credits or 0 for r in results
     )
     assert len(pdfco.jobs) == 8
+
+
+def test_the_mock_loads_no_server_and_no_pdf_library(report_pdf: Path) -> None:
+    # What the `testing` extra installs is responses alone: a whole conversion must not import
+    # the emulator's server or its engine's libraries.
+    code = (
+        "import sys\n"
+        "from pdfco_client import PdfCoClient\n"
+        "from pdfco_client.testing import mock_pdfco\n"
+        "with mock_pdfco() as pdfco, PdfCoClient(api_key='k') as client:\n"
+        f"    client.convert_pdf_to_xlsx({str(report_pdf)!r})\n"
+        "    client.convert_pdf_to_csv(pdfco.add_file('a.pdf', b'%PDF-1.7'))\n"
+        "heavy = ('werkzeug', 'pdfplumber', 'pdfminer', 'openpyxl', 'pypdf')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_results_can_be_supplied_per_format_and_per_call(
+    make_client: ClientFactory, report_pdf: Path
+) -> None:
+    with mock_pdfco(results={"csv": b"a,b\r\n1,2\r\n"}) as pdfco:
+        client = make_client()
+        pdfco.next_result(b"first", to="csv")
+        pdfco.next_result(b"any format")
+        assert client.download_bytes(client.convert(report_pdf, "csv").url) == b"first"
+        assert client.download_bytes(client.convert(report_pdf, "xml").url) == b"any format"
+        assert client.download_bytes(client.convert(report_pdf, "csv").url) == b"a,b\r\n1,2\r\n"
+        assert client.download_bytes(client.convert(report_pdf, "xml").url).startswith(b"<?xml")
+    with pytest.raises(ValueError, match="docx"):
+        pdfco.next_result(b"x", to="docx")
+
+
+def test_multipart_and_base64_uploads_and_a_seeded_job(make_client: ClientFactory) -> None:
+    key = {"x-api-key": "k"}
+    with mock_pdfco() as pdfco:
+        multipart = requests.post(
+            f"{pdfco.base_url}/file/upload",
+            files={"file": ("m.pdf", b"%PDF-1")},
+            headers=key,
+            timeout=5,
+        ).json()
+        encoded = requests.post(
+            f"{pdfco.base_url}/file/upload/base64",
+            json={"file": "data:application/pdf;base64,JVBERi0y", "name": "b.pdf"},
+            headers=key,
+            timeout=5,
+        ).json()
+        assert [f.data for f in pdfco.files.values()] == [b"%PDF-1", b"%PDF-2"]
+        assert (multipart["name"], encoded["name"]) == ("m.pdf", "b.pdf")
+        job = pdfco.add_job(result=b'{"done": true}', checks=2)
+        client = make_client()
+        status = client.wait_for_job(job.job_id)
+        assert client.download_bytes(status.url or "") == b'{"done": true}'
+    assert job.checks == 3

@@ -28,7 +28,7 @@ def test_app_with_the_mock(pdfco_mock, tmp_path):
 @pytest.mark.pdfco_mock(credits=0)
 def test_the_marker_configures_it(pdfco_mock):
     with PdfCoClient() as client, pytest.raises(InsufficientCreditsError):
-        client.get_credit_balance()
+        client.upload(PDF, name="in.pdf")
 
 
 def test_app_with_the_emulator(pdfco_emulator, tmp_path):
@@ -69,13 +69,15 @@ def test_the_fixtures_are_listed(pytester: pytest.Pytester) -> None:
 
 def test_loading_the_plugin_imports_nothing_optional() -> None:
     # As for a user with neither the testing nor the emulator extra: both are made unimportable.
+    # The mock shares the emulator's model (pure Python); its engine and server stay unloaded.
     code = (
         "import sys\n"
         "for name in ('responses', 'werkzeug', 'pdfplumber', 'openpyxl'):\n"
         "    sys.modules[name] = None\n"
         "import pdfco_client.testing._plugin\n"
         "import pdfco_client.testing\n"
-        "loaded = sorted(m for m in sys.modules if m.startswith('pdfco_client.emulator'))\n"
+        "heavy = ('pdfco_client.emulator.engine.real', 'pdfco_client.emulator.transports')\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(heavy))\n"
         "assert not loaded, loaded\n"
         "try:\n"
         "    pdfco_client.testing.mock_pdfco().start()\n"

@@ -73,7 +73,10 @@ def test_job_states_and_info() -> None:
     ]
     assert states == [JobState.WORKING, JobState.SUCCESS, JobState.FAILED, JobState.UNKNOWN]
     info = PdfInfo.model_validate(RECORDED_RESPONSES["pdf_info"]["info"])
-    assert info.page_count == 3
+    assert (info.page_count, info.title, info.encryption_algorithm) == (1, "Kid's News 1", 0)
+    assert info.creation_date == "8/15/2001 2:50:36 PM"
+    assert info.page_rectangle is not None
+    assert info.page_rectangle["Size"] == "612, 792"
 
 
 def test_the_responses_are_read_only() -> None:
@@ -113,6 +116,8 @@ def test_the_mock_answers_in_the_recorded_shapes(
         pdfco.fail_next("account/credit/balance", status=402)
         with pytest.raises(InsufficientCreditsError):
             client.get_credit_balance()
+        info = client.get_pdf_info(pdfco.add_file("report.pdf", report_pdf.read_bytes()))
+    assert info.encryption_algorithm == 0
     answers = {
         "presigned_url": pdfco.calls_to("file/upload/get-presigned-url")[0],
         "convert_async_start": pdfco.calls_to("pdf/convert")[0],

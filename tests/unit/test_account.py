@@ -9,15 +9,16 @@ import requests
 import responses
 
 from pdfco_client import InputValidationError, MalformedResponseError, PdfCoClient, PdfInfo
-from tests.unit.fake_api import API_URL, STORAGE_URL, ClientFactory, FakePdfCo
+from pdfco_client.testing import PdfCoMock
+from tests.unit.conftest import API_URL, STORAGE_URL, ClientFactory, paths
 
 INFO = f"{API_URL}/pdf/info"
 
 
-def test_credit_balance(client: PdfCoClient, fake: FakePdfCo) -> None:
+def test_credit_balance(client: PdfCoClient, fake: PdfCoMock) -> None:
     assert client.get_credit_balance() == 998
     assert client.get_credit_balance() == 996
-    assert fake.paths() == ["GET /v1/account/credit/balance"] * 2
+    assert paths(fake) == ["GET /v1/account/credit/balance"] * 2
 
 
 def test_credit_balance_as_a_numeric_string(
@@ -53,9 +54,9 @@ def test_pdf_info_refuses_a_non_url(client: PdfCoClient, mock_http: responses.Re
     assert len(mock_http.calls) == 0
 
 
-def test_user_agent_names_the_client(client: PdfCoClient, fake: FakePdfCo) -> None:
+def test_user_agent_names_the_client(client: PdfCoClient, fake: PdfCoMock) -> None:
     client.get_credit_balance()
-    assert fake.seen[0].headers["user-agent"].startswith("pdfco-client/")
+    assert fake.calls[0].headers["user-agent"].startswith("pdfco-client/")
 
 
 def test_a_callers_session_is_used_and_left_open(

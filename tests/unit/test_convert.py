@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 import pytest
+import requests
 import responses
 
 from pdfco_client import (
@@ -19,16 +21,21 @@ from pdfco_client import (
     OutputFormat,
     PdfCoClient,
 )
-from tests.unit.fake_api import (
+from pdfco_client.testing import MOCK_PAGE_CREDITS, PdfCoMock
+from tests.unit.conftest import (
+    FAKE_PAGES,
     PDF_BYTES,
     PRICES,
     STORAGE_HOST,
     ClientFactory,
     FakeClock,
-    FakePdfCo,
     LogCapture,
-    Seen,
+    attach,
+    only_call,
+    paths,
 )
+
+RESULT = b"PK\x03\x04 the workbook a test supplied"
 
 
 @pytest.fixture
@@ -38,24 +45,26 @@ def pdf_path(tmp_path: Path) -> Path:
     return path
 
 
-def convert_body(fake: FakePdfCo) -> dict[str, Any]:
-    [seen] = [seen for seen in fake.seen if "/pdf/convert/to/" in seen.path]
-    return seen.json()
+def convert_body(fake: PdfCoMock) -> dict[str, Any]:
+    body: dict[str, Any] = only_call(fake, "pdf/convert").json()
+    return body
 
 
 def test_upload_start_wait_download_step_by_step(
-    client: PdfCoClient, fake: FakePdfCo, pdf_path: Path, tmp_path: Path
+    client: PdfCoClient, fake: PdfCoMock, pdf_path: Path, tmp_path: Path
 ) -> None:
+    fake.results["xlsx"] = RESULT
     uploaded = client.upload(pdf_path)
     job = client.start_conversion(uploaded.url, "xlsx", pages="0-", name="out.xlsx")
     assert job.url is not None
-    assert job.page_count == 3
+    assert job.page_count == 0  # known once the job ran: its check reports it
     assert job.credits == PRICES["convert"]
     status = client.wait_for_job(job.job_id)
     assert status.status is JobState.SUCCESS
+    assert status.page_count == FAKE_PAGES
     assert status.url is not None
     target = client.download(status.url, tmp_path / "out.xlsx")
-    assert target.read_bytes() == b"converted to xlsx:" + PDF_BYTES
+    assert target.read_bytes() == RESULT
     assert convert_body(fake) == {
         "url": uploaded.url,
         "async": True,
@@ -65,30 +74,33 @@ def test_upload_start_wait_download_step_by_step(
 
 
 def test_convert_pdf_to_xlsx_end_to_end(
-    client: PdfCoClient, fake: FakePdfCo, clock: FakeClock, pdf_path: Path, tmp_path: Path
+    client: PdfCoClient, fake: PdfCoMock, clock: FakeClock, pdf_path: Path, tmp_path: Path
 ) -> None:
+    fake.results["xlsx"] = RESULT
     target = tmp_path / "out" / "invoice.xlsx"
     result = client.convert_pdf_to_xlsx(pdf_path, output=target)
-    assert target.read_bytes() == b"converted to xlsx:" + PDF_BYTES
-    assert [p.split("/")[-1] if "/v1/" not in p else p for p in fake.paths()] == [
+    assert target.read_bytes() == RESULT
+    assert [p.split("/")[-1] if "/v1/" not in p else p for p in paths(fake)] == [
         "GET /v1/file/upload/get-presigned-url",
         "invoice.pdf",
         "POST /v1/pdf/convert/to/xlsx",
         "POST /v1/job/check",
         "POST /v1/job/check",
         "POST /v1/job/check",
-        "result.xlsx",
+        "invoice.xlsx",
         "POST /v1/file/delete",
     ]
-    assert list(fake.storage) == [f"/{result.job_id}/result.xlsx"]  # the input was deleted
-    checks = 3
+    # The input was deleted; the result is kept.
+    assert [urlsplit(url).path for url in fake.files] == [f"/{result.job_id}/invoice.xlsx"]
     assert isinstance(result, ConversionResult)
     assert result.output_path == target
-    assert result.url.split("?")[0].endswith(f"/{result.job_id}/result.xlsx")
-    assert result.page_count == 3
-    spent = ["presign", "convert"] + ["check"] * checks + ["delete"]
+    assert result.url.split("?")[0].endswith(f"/{result.job_id}/invoice.xlsx")
+    assert result.page_count == FAKE_PAGES
+    # The first page at the start, the others with the check that saw success; PDF.co's answer
+    # of a working check reports no credits, though the two of them cost some.
+    spent = ["presign"] + ["convert"] * FAKE_PAGES + ["check", "delete"]
     assert result.credits == sum(PRICES[call] for call in spent)
-    assert result.remaining_credits == fake.balance == 1000 - result.credits
+    assert result.remaining_credits == fake.credits == 1000 - result.credits - 2 * PRICES["check"]
     assert result.duration == pytest.approx(sum(clock.sleeps))
     assert result.duration > 0
     assert result.output_format is OutputFormat.XLSX
@@ -108,55 +120,56 @@ HELPERS: list[tuple[str, str, str]] = [
 
 @pytest.mark.parametrize(("method", "endpoint", "fmt"), HELPERS)
 def test_every_helper_hits_its_endpoint(
-    client: PdfCoClient, fake: FakePdfCo, pdf_path: Path, method: str, endpoint: str, fmt: str
+    client: PdfCoClient, fake: PdfCoMock, pdf_path: Path, method: str, endpoint: str, fmt: str
 ) -> None:
     convert: Callable[..., ConversionResult] = getattr(client, method)
     result = convert(pdf_path)
-    assert f"POST /v1/pdf/convert/to/{endpoint}" in fake.paths()
+    assert f"POST /v1/pdf/convert/to/{endpoint}" in paths(fake)
     assert result.output_format is fmt
     assert result.output_path is None
-    assert not any(s.method == "GET" and s.host == STORAGE_HOST for s in fake.seen)
+    assert not any(s.method == "GET" and s.host == STORAGE_HOST for s in fake.calls)
 
 
 @pytest.mark.parametrize("to", ["json2", "JSON2", OutputFormat.JSON2, "text-simple"])
 def test_convert_takes_a_format_name_or_enum(
-    client: PdfCoClient, fake: FakePdfCo, pdf_path: Path, to: Any
+    client: PdfCoClient, fake: PdfCoMock, pdf_path: Path, to: Any
 ) -> None:
     result = client.convert(pdf_path, to)
-    assert fake.paths()[2] == f"POST /v1/pdf/convert/to/{result.output_format.value}"
+    assert paths(fake)[2] == f"POST /v1/pdf/convert/to/{result.output_format.value}"
 
 
 def test_a_url_source_is_neither_uploaded_nor_deleted(
-    client: PdfCoClient, fake: FakePdfCo, tmp_path: Path
+    client: PdfCoClient, fake: PdfCoMock, tmp_path: Path
 ) -> None:
     source = "https://example.com/reports/q3.pdf"
     result = client.convert_pdf_to_csv(source, output=tmp_path / "q3.csv")
     assert convert_body(fake)["url"] == source
-    assert not any("upload" in p or "delete" in p or p.startswith("PUT") for p in fake.paths())
-    assert result.credits == PRICES["convert"] + 3 * PRICES["check"]
+    assert not any("upload" in p or "delete" in p or p.startswith("PUT") for p in paths(fake))
+    assert result.credits == MOCK_PAGE_CREDITS["csv"] * FAKE_PAGES + PRICES["check"]
 
 
-def test_keep_input_keeps_the_upload(client: PdfCoClient, fake: FakePdfCo, pdf_path: Path) -> None:
+def test_keep_input_keeps_the_upload(client: PdfCoClient, fake: PdfCoMock, pdf_path: Path) -> None:
     client.convert_pdf_to_xlsx(pdf_path, keep_input=True)
-    assert "POST /v1/file/delete" not in fake.paths()
-    assert any(path.endswith("/invoice.pdf") for path in fake.storage)
+    assert "POST /v1/file/delete" not in paths(fake)
+    assert any(url.endswith("/invoice.pdf") for url in fake.files)
 
 
 @pytest.mark.parametrize("outcome", ["failed", "aborted"])
 def test_the_input_is_deleted_even_when_the_job_fails(
-    client: PdfCoClient, mock_http: responses.RequestsMock, pdf_path: Path, outcome: str
+    client: PdfCoClient, fake: PdfCoMock, pdf_path: Path, outcome: str
 ) -> None:
-    fake = FakePdfCo(mock_http, outcome=outcome)
+    fake.job_outcome(outcome)
     with pytest.raises(JobFailedError) as caught:
         client.convert_pdf_to_xlsx(pdf_path)
     assert caught.value.status == outcome
-    assert fake.paths()[-1] == "POST /v1/file/delete"
-    assert fake.storage == {}
+    assert paths(fake)[-1] == "POST /v1/file/delete"
+    assert fake.files == {}
 
 
 def test_options_are_sent_as_pdfco_names_them(
-    client: PdfCoClient, fake: FakePdfCo, pdf_path: Path
+    client: PdfCoClient, mock_http: responses.RequestsMock, pdf_path: Path
 ) -> None:
+    fake = attach(mock_http, page_count=10)  # pages "0,2-5,7-" exist
     profiles = {"profiles": [{"profile1": {"PageToWorksheet": False}}]}
     client.convert_pdf_to_xlsx(
         pdf_path,
@@ -187,7 +200,7 @@ def test_options_are_sent_as_pdfco_names_them(
 
 
 def test_start_conversion_passes_extra_params_and_callback(
-    client: PdfCoClient, fake: FakePdfCo
+    client: PdfCoClient, fake: PdfCoMock
 ) -> None:
     client.start_conversion(
         "https://example.com/a.pdf",
@@ -272,11 +285,11 @@ def test_timeout_bounds_the_whole_call(
 ) -> None:
     started: list[tuple[str, float]] = []
 
-    def latency(seen: Seen) -> None:
-        started.append((seen.path, clock.now))
+    def latency(request: requests.PreparedRequest) -> None:
+        started.append((urlsplit(str(request.url)).path, clock.now))
         clock.advance(1.0)
 
-    fake = FakePdfCo(mock_http, working_checks=10_000, on_request=latency)
+    fake = attach(mock_http, working_checks=10_000, on_request=latency)
     client = make_client(poll_interval=1.0, max_poll_interval=3.0)
     with pytest.raises(JobTimeoutError):
         client.convert_pdf_to_xlsx(pdf_path, timeout=20.0)
@@ -293,17 +306,17 @@ def test_timeout_bounds_the_whole_call(
     ]
     assert len(timeouts) == len(work)
     assert sum(clock.sleeps) + sum(min(1.0, t) for t in timeouts) <= 20.0 + 1e-9
-    assert fake.storage == {}  # the input was still cleaned up
+    assert fake.files == {}  # the input was still cleaned up
 
 
 def test_a_timeout_used_up_by_the_upload_is_a_timeout_error(
     make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock, pdf_path: Path
 ) -> None:
-    fake = FakePdfCo(mock_http, on_request=lambda seen: clock.advance(1.0))
+    fake = attach(mock_http, on_request=lambda request: clock.advance(1.0))
     with pytest.raises(APITimeoutError):
         make_client().convert_pdf_to_xlsx(pdf_path, timeout=2.0)
-    assert "POST /v1/pdf/convert/to/xlsx" not in fake.paths()
-    assert fake.storage == {}
+    assert "POST /v1/pdf/convert/to/xlsx" not in paths(fake)
+    assert fake.files == {}
 
 
 def test_the_download_shares_the_deadline(
@@ -313,19 +326,20 @@ def test_the_download_shares_the_deadline(
     pdf_path: Path,
     tmp_path: Path,
 ) -> None:
-    def slow_storage_get(seen: Seen) -> None:
-        clock.advance(50.0 if seen.method == "GET" and seen.host == STORAGE_HOST else 0.0)
+    def slow_storage_get(request: requests.PreparedRequest) -> None:
+        to_storage = urlsplit(str(request.url)).hostname == STORAGE_HOST
+        clock.advance(50.0 if request.method == "GET" and to_storage else 0.0)
 
-    FakePdfCo(mock_http, on_request=slow_storage_get)
+    attach(mock_http, on_request=slow_storage_get)
     with pytest.raises(APITimeoutError):
         make_client().convert_pdf_to_xlsx(pdf_path, output=tmp_path / "o.xlsx", timeout=30.0)
     assert not (tmp_path / "o.xlsx").exists()
 
 
 def test_a_failed_delete_does_not_mask_the_result(
-    client: PdfCoClient, fake: FakePdfCo, pdf_path: Path, tmp_path: Path, logs: LogCapture
+    client: PdfCoClient, fake: PdfCoMock, pdf_path: Path, tmp_path: Path, logs: LogCapture
 ) -> None:
-    fake.fail_next("POST", "/file/delete", (500, {}, "oops"), times=100)
+    fake.fail_next("file/delete", status=500, body="oops", times=100)
     result = client.convert_pdf_to_xlsx(pdf_path, output=tmp_path / "out.xlsx")
     assert result.output_path is not None
     assert result.output_path.exists()
@@ -333,8 +347,9 @@ def test_a_failed_delete_does_not_mask_the_result(
 
 
 def test_the_result_can_be_fetched_without_output(
-    client: PdfCoClient, fake: FakePdfCo, pdf_path: Path
+    client: PdfCoClient, fake: PdfCoMock, pdf_path: Path
 ) -> None:
+    fake.next_result(b'{"converted": true}', to="json2")
     result = client.convert_pdf_to_json(pdf_path)
     assert result.output_path is None
-    assert client.download_bytes(result.url) == b"converted to json2:" + PDF_BYTES
+    assert client.download_bytes(result.url) == b'{"converted": true}'

@@ -17,12 +17,12 @@ from pdfco_client import (
     NotFoundError,
     PdfCoClient,
 )
-from tests.unit.fake_api import (
+from pdfco_client.testing import PdfCoMock
+from tests.unit.conftest import (
     SIGNED_QUERY,
     STORAGE_URL,
     ClientFactory,
     FakeClock,
-    FakePdfCo,
 )
 
 RESULT = b"PK\x03\x04" + bytes(range(256)) * 40
@@ -63,35 +63,35 @@ def files_in(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def stored(fake: FakePdfCo) -> FakePdfCo:
-    fake.storage["/JOB1/result.xlsx"] = RESULT
-    return fake
+def stored(fake: PdfCoMock) -> str:
+    """The signed URL of a result in the fake's storage."""
+    return fake.add_file("result.xlsx", RESULT, content_type="application/octet-stream")
 
 
 def test_download_streams_to_the_destination(
-    client: PdfCoClient, stored: FakePdfCo, tmp_path: Path
+    client: PdfCoClient, fake: PdfCoMock, stored: str, tmp_path: Path
 ) -> None:
     target = tmp_path / "report.xlsx"
-    assert client.download(URL, target) == target
+    assert client.download(stored, target) == target
     assert files_in(tmp_path) == {"report.xlsx": RESULT}
-    [get] = stored.seen
-    assert get.url == URL
+    [get] = fake.calls
+    assert get.url == stored
     assert "x-api-key" not in get.headers
     assert get.headers["accept-encoding"] == "identity"
 
 
 def test_download_creates_missing_parent_folders(
-    client: PdfCoClient, stored: FakePdfCo, tmp_path: Path
+    client: PdfCoClient, stored: str, tmp_path: Path
 ) -> None:
     target = tmp_path / "a" / "b" / "report.xlsx"
-    client.download(URL, str(target))
+    client.download(stored, str(target))
     assert target.read_bytes() == RESULT
 
 
 def test_a_directory_destination_takes_the_urls_file_name(
-    client: PdfCoClient, stored: FakePdfCo, tmp_path: Path
+    client: PdfCoClient, stored: str, tmp_path: Path
 ) -> None:
-    assert client.download(URL, tmp_path) == tmp_path / "result.xlsx"
+    assert client.download(stored, tmp_path) == tmp_path / "result.xlsx"
     assert files_in(tmp_path) == {"result.xlsx": RESULT}
 
 
@@ -115,11 +115,11 @@ def test_overwrite_false_refuses_an_existing_file_before_any_request(
 
 
 def test_overwrite_replaces_an_existing_file(
-    client: PdfCoClient, stored: FakePdfCo, tmp_path: Path
+    client: PdfCoClient, stored: str, tmp_path: Path
 ) -> None:
     target = tmp_path / "report.xlsx"
     target.write_bytes(OLD)
-    client.download(URL, target)
+    client.download(stored, target)
     assert files_in(tmp_path) == {"report.xlsx": RESULT}
 
 
@@ -184,7 +184,7 @@ def test_missing_or_expired_results_are_not_found(
 
 
 def test_a_result_not_ready_yet_is_not_found(
-    client: PdfCoClient, fake: FakePdfCo, tmp_path: Path
+    client: PdfCoClient, fake: PdfCoMock, tmp_path: Path
 ) -> None:
     with pytest.raises(NotFoundError):
         client.download(URL, tmp_path / "report.xlsx")
@@ -229,20 +229,25 @@ def test_the_deadline_cuts_a_slow_download_and_leaves_no_file(
 
 @pytest.mark.parametrize("status", [500, 503, 429])
 def test_transient_storage_errors_are_retried(
-    client: PdfCoClient, stored: FakePdfCo, tmp_path: Path, clock: FakeClock, status: int
+    client: PdfCoClient,
+    fake: PdfCoMock,
+    stored: str,
+    tmp_path: Path,
+    clock: FakeClock,
+    status: int,
 ) -> None:
-    stored.fail_next("GET", "/result.xlsx", (status, {}, "<Error><Code>SlowDown</Code></Error>"))
-    client.download(URL, tmp_path / "report.xlsx")
+    fake.fail_next("download", status=status)
+    client.download(stored, tmp_path / "report.xlsx")
     assert files_in(tmp_path) == {"report.xlsx": RESULT}
-    assert len(stored.seen) == 2
+    assert len(fake.calls) == 2
     assert len(clock.sleeps) == 1
 
 
-def test_download_bytes(client: PdfCoClient, stored: FakePdfCo, clock: FakeClock) -> None:
-    stored.fail_next("GET", "/result.xlsx", (503, {}, "busy"))
-    assert client.download_bytes(URL) == RESULT
-    assert len(stored.seen) == 2
-    assert all("x-api-key" not in seen.headers for seen in stored.seen)
+def test_download_bytes(client: PdfCoClient, fake: PdfCoMock, stored: str) -> None:
+    fake.fail_next("download", status=503, body="busy")
+    assert client.download_bytes(stored) == RESULT
+    assert len(fake.calls) == 2
+    assert all("x-api-key" not in call.headers for call in fake.calls)
 
 
 def test_download_bytes_refuses_a_short_body(
@@ -253,7 +258,7 @@ def test_download_bytes_refuses_a_short_body(
         make_client(max_retries=0).download_bytes(URL)
 
 
-def test_download_bytes_of_a_missing_result(client: PdfCoClient, fake: FakePdfCo) -> None:
+def test_download_bytes_of_a_missing_result(client: PdfCoClient, fake: PdfCoMock) -> None:
     with pytest.raises(NotFoundError):
         client.download_bytes(URL)
-    assert len(fake.seen) == 1
+    assert len(fake.calls) == 1

@@ -27,7 +27,7 @@ from pdfco_client import (
     ServerError,
 )
 from pdfco_client._exceptions import api_error_for
-from tests.unit.fake_api import API_URL, PDF_BYTES, STORAGE_URL, ClientFactory
+from tests.unit.conftest import API_URL, PDF_BYTES, STORAGE_URL, ClientFactory
 
 BALANCE = f"{API_URL}/account/credit/balance"
 

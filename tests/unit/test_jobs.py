@@ -19,14 +19,15 @@ from pdfco_client import (
 )
 from pdfco_client._config import DEFAULT_POLL_BACKOFF
 from pdfco_client._policies import POLL_JITTER
-from tests.unit.fake_api import API_URL, STORAGE_URL, ClientFactory, FakeClock, FakePdfCo
+from pdfco_client.testing import PdfCoMock
+from tests.unit.conftest import API_URL, STORAGE_URL, ClientFactory, FakeClock, attach
 
 CHECK = f"{API_URL}/job/check"
 JOB_ID = "6YSZD3U872ZYYFEDMQCQSGEEO8YSF5WA--151-300"
 
 
-def check_bodies(fake: FakePdfCo) -> list[dict[str, Any]]:
-    return [seen.json() for seen in fake.seen if seen.path == "/v1/job/check"]
+def check_bodies(fake: PdfCoMock) -> list[dict[str, Any]]:
+    return [call.json() for call in fake.calls_to("job/check")]
 
 
 def test_check_job_reads_every_field_and_keeps_unknown_ones(
@@ -99,8 +100,8 @@ def test_an_unreadable_timestamp_does_not_fail_the_check(
 def test_wait_for_job_until_success(
     client: PdfCoClient, mock_http: responses.RequestsMock, clock: FakeClock
 ) -> None:
-    fake = FakePdfCo(mock_http, working_checks=3)
-    fake.add_job(JOB_ID)
+    fake = attach(mock_http)
+    fake.add_job(JOB_ID, checks=3)
     status = client.wait_for_job(JOB_ID)
     assert status.status is JobState.SUCCESS
     assert status.url is not None
@@ -113,8 +114,8 @@ def test_wait_for_job_until_success(
 def test_a_job_that_ends_badly_raises_job_failed(
     client: PdfCoClient, mock_http: responses.RequestsMock, outcome: str
 ) -> None:
-    fake = FakePdfCo(mock_http, working_checks=1, outcome=outcome)
-    fake.add_job(JOB_ID)
+    fake = attach(mock_http)
+    fake.add_job(JOB_ID, checks=1, outcome=outcome, message=f"job {outcome}")
     with pytest.raises(JobFailedError) as caught:
         client.wait_for_job(JOB_ID)
     assert (caught.value.job_id, caught.value.status) == (JOB_ID, outcome)
@@ -137,16 +138,16 @@ def test_a_failed_job_reported_with_an_error_flag_is_a_job_failure(
 
 
 def test_a_job_id_pdfco_does_not_know_fails_fast(
-    client: PdfCoClient, fake: FakePdfCo, clock: FakeClock
+    client: PdfCoClient, fake: PdfCoMock, clock: FakeClock
 ) -> None:
     assert client.check_job("NOSUCHJOB").status is JobState.WORKING
     assert client.check_job("NOSUCHJOB", force=True).status is JobState.UNKNOWN
-    fake.seen.clear()
+    before = len(fake.calls)
     with pytest.raises(JobFailedError) as caught:
         client.wait_for_job("NOSUCHJOB", timeout=600)
     assert (caught.value.job_id, caught.value.status) == ("NOSUCHJOB", "unknown")
     assert caught.value.message
-    assert len(fake.seen) == 1
+    assert len(fake.calls) == before + 1
     assert clock.sleeps == []
 
 
@@ -154,7 +155,7 @@ def test_a_job_id_pdfco_does_not_know_fails_fast(
 def test_deadline_raises_job_timeout_without_sleeping_past_it(
     make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock, timeout: float
 ) -> None:
-    fake = FakePdfCo(mock_http, working_checks=10_000)
+    fake = attach(mock_http, working_checks=10_000)
     fake.add_job(JOB_ID)
     with pytest.raises(JobTimeoutError) as caught:
         make_client(poll_interval=1.0, max_poll_interval=2.0).wait_for_job(JOB_ID, timeout=timeout)
@@ -168,8 +169,7 @@ def test_deadline_raises_job_timeout_without_sleeping_past_it(
 def test_the_default_deadline_is_job_timeout(
     make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock
 ) -> None:
-    fake = FakePdfCo(mock_http, working_checks=10_000)
-    fake.add_job(JOB_ID)
+    attach(mock_http, working_checks=10_000).add_job(JOB_ID)
     with pytest.raises(JobTimeoutError):
         make_client(job_timeout=30.0).wait_for_job(JOB_ID)
     assert 20.0 <= clock.now <= 30.0
@@ -178,8 +178,7 @@ def test_the_default_deadline_is_job_timeout(
 def test_poll_delays_grow_by_the_backoff_with_jitter_up_to_the_maximum(
     make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock
 ) -> None:
-    fake = FakePdfCo(mock_http, working_checks=12)
-    fake.add_job(JOB_ID)
+    attach(mock_http, working_checks=12).add_job(JOB_ID)
     make_client(poll_interval=0.1, max_poll_interval=4.0).wait_for_job(JOB_ID, timeout=1000)
     assert len(clock.sleeps) == 12
     for attempt, delay in enumerate(clock.sleeps, start=1):
@@ -192,7 +191,7 @@ def test_poll_delays_grow_by_the_backoff_with_jitter_up_to_the_maximum(
 def test_force_is_sent_on_the_first_check_and_every_tenth(
     client: PdfCoClient, mock_http: responses.RequestsMock
 ) -> None:
-    fake = FakePdfCo(mock_http, working_checks=24)
+    fake = attach(mock_http, working_checks=24)
     fake.add_job(JOB_ID)
     client.wait_for_job(JOB_ID, timeout=10_000)
     forced = [i for i, body in enumerate(check_bodies(fake)) if body["force"] is True]
@@ -204,9 +203,9 @@ def test_force_is_sent_on_the_first_check_and_every_tenth(
 def test_server_errors_while_polling_are_retried(
     client: PdfCoClient, mock_http: responses.RequestsMock, code: int
 ) -> None:
-    fake = FakePdfCo(mock_http, working_checks=1)
+    fake = attach(mock_http, working_checks=1)
     fake.add_job(JOB_ID)
-    fake.fail_next("POST", "/job/check", (code, {}, "gateway trouble"), times=2)
+    fake.fail_next("job/check", status=code, body="gateway trouble", times=2)
     assert client.wait_for_job(JOB_ID).status is JobState.SUCCESS
     assert len(check_bodies(fake)) == 4
 
@@ -214,9 +213,9 @@ def test_server_errors_while_polling_are_retried(
 def test_polling_gives_up_when_server_errors_outlast_the_retries(
     make_client: ClientFactory, mock_http: responses.RequestsMock
 ) -> None:
-    fake = FakePdfCo(mock_http)
+    fake = attach(mock_http)
     fake.add_job(JOB_ID)
-    fake.fail_next("POST", "/job/check", (503, {}, "down"), times=100)
+    fake.fail_next("job/check", status=503, body="down", times=100)
     with pytest.raises(ServerError):
         make_client(max_retries=2).wait_for_job(JOB_ID)
     assert len(check_bodies(fake)) == 3

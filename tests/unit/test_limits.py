@@ -23,7 +23,7 @@ from pdfco_client import (
     PdfCoClient,
     ResponseTooLargeError,
 )
-from tests.unit.fake_api import API_URL, STORAGE_URL, ClientFactory
+from tests.unit.conftest import API_URL, STORAGE_URL, ClientFactory
 
 MIB = 1024 * 1024
 BOMB_SIZE = 200 * MIB

@@ -12,7 +12,8 @@ import requests
 
 from pdfco_client import PdfCoClient
 from pdfco_client._logging import redact_url
-from tests.unit.fake_api import API_URL, ClientFactory, FakePdfCo, LogCapture
+from pdfco_client.testing import PdfCoMock
+from tests.unit.conftest import API_URL, ClientFactory, LogCapture
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,7 +69,7 @@ def test_without_pdfco_log_nothing_is_printed(level: str | None) -> None:
     assert run_with_log_level(level) == []
 
 
-def test_one_debug_line_per_request(client: PdfCoClient, fake: FakePdfCo, logs: LogCapture) -> None:
+def test_one_debug_line_per_request(client: PdfCoClient, fake: PdfCoMock, logs: LogCapture) -> None:
     client.get_credit_balance()
     client.get_credit_balance()
     lines = [m for m in logs.messages if "/account/credit/balance" in m]
@@ -76,8 +77,8 @@ def test_one_debug_line_per_request(client: PdfCoClient, fake: FakePdfCo, logs: 
     assert all(m.startswith(f"GET {API_URL}/account/credit/balance -> 200 in ") for m in lines)
 
 
-def test_retries_are_logged(make_client: ClientFactory, fake: FakePdfCo, logs: LogCapture) -> None:
-    fake.fail_next("GET", "/account/credit/balance", (503, {}, "busy"), times=2)
+def test_retries_are_logged(make_client: ClientFactory, fake: PdfCoMock, logs: LogCapture) -> None:
+    fake.fail_next("account/credit/balance", status=503, body="busy", times=2)
     make_client(max_retries=3).get_credit_balance()
     retries = [m for m in logs.messages if m.startswith("retry ")]
     assert len(retries) == 2
@@ -87,16 +88,16 @@ def test_retries_are_logged(make_client: ClientFactory, fake: FakePdfCo, logs: L
 
 
 def test_failed_requests_are_logged_by_kind(
-    client: PdfCoClient, fake: FakePdfCo, logs: LogCapture
+    client: PdfCoClient, fake: PdfCoMock, logs: LogCapture
 ) -> None:
-    fake.fail_next("GET", "/account/credit/balance", requests.ConnectionError("reset"))
+    fake.fail_next("account/credit/balance", exception=requests.ConnectionError("reset"))
     client.get_credit_balance()
     failed = [m for m in logs.messages if m.endswith("failed: ConnectionError")]
     assert failed == [f"GET {API_URL}/account/credit/balance failed: ConnectionError"]
 
 
 def test_job_state_changes_are_logged_once_each(
-    client: PdfCoClient, fake: FakePdfCo, logs: LogCapture
+    client: PdfCoClient, fake: PdfCoMock, logs: LogCapture
 ) -> None:
     fake.add_job("JOBLOG")
     client.wait_for_job("JOBLOG")

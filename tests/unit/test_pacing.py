@@ -9,7 +9,7 @@ import pytest
 from pdfco_client import APITimeoutError, ConfigurationError, PdfCoClient
 from pdfco_client._pacing import RequestGate
 from pdfco_client._policies import Deadline
-from tests.unit.fake_api import FakeClock
+from tests.unit.conftest import FakeClock
 
 
 def test_without_a_rate_nobody_waits() -> None:

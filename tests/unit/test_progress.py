@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pdfco_client._progress import MIN_INTERVAL, ByteCounter
-from tests.unit.fake_api import FakeClock
+from tests.unit.conftest import FakeClock
 
 
 def test_events_are_throttled_and_the_final_count_always_reported() -> None:

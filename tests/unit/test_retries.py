@@ -23,7 +23,7 @@ from pdfco_client import (
     RateLimitError,
     ServerError,
 )
-from tests.unit.fake_api import API_URL, STORAGE_URL, ClientFactory, FakeClock
+from tests.unit.conftest import API_URL, STORAGE_URL, ClientFactory, FakeClock
 
 BALANCE = f"{API_URL}/account/credit/balance"
 CONVERT = f"{API_URL}/pdf/convert/to/xlsx"

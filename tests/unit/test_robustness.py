@@ -27,7 +27,7 @@ from pdfco_client._exceptions import api_error_for
 from pdfco_client._pacing import RequestGate
 from pdfco_client._policies import Deadline
 from pdfco_client._sources import describe_source, prepare_source
-from tests.unit.fake_api import API_URL, STORAGE_URL, ClientFactory
+from tests.unit.conftest import API_URL, STORAGE_URL, ClientFactory
 
 ERROR_CLASSES = [
     obj

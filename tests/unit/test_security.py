@@ -13,14 +13,14 @@ import requests
 import responses
 
 from pdfco_client import ConfigurationError, PdfCoClient, PdfCoError
-from tests.unit.fake_api import (
+from pdfco_client.testing import PdfCoMock
+from tests.unit.conftest import (
     API_HOST,
     API_URL,
     PDF_BYTES,
     STORAGE_HOST,
     STORAGE_URL,
     ClientFactory,
-    FakePdfCo,
     LogCapture,
 )
 
@@ -52,17 +52,17 @@ def error_chain(error: BaseException) -> Iterator[BaseException]:
 
 
 def test_a_full_conversion_sends_the_key_to_the_api_host_only(
-    secret_client: PdfCoClient, fake: FakePdfCo, pdf_path: Path, tmp_path: Path, logs: LogCapture
+    secret_client: PdfCoClient, fake: PdfCoMock, pdf_path: Path, tmp_path: Path, logs: LogCapture
 ) -> None:
     secret_client.convert_pdf_to_xlsx(pdf_path, output=tmp_path / "out.xlsx")
-    api = fake.requests_to(API_HOST)
-    storage = fake.requests_to(STORAGE_HOST)
+    api = [call for call in fake.calls if call.host == API_HOST]
+    storage = [call for call in fake.calls if call.host == STORAGE_HOST]
     assert len(api) >= 4
     assert len(storage) == 2
-    assert len(api) + len(storage) == len(fake.seen)
+    assert len(api) + len(storage) == len(fake.calls)
     assert all(seen.headers["x-api-key"] == SECRET for seen in api)
     assert all("x-api-key" not in seen.headers for seen in storage)
-    assert all(SECRET not in seen.url for seen in fake.seen)
+    assert all(SECRET not in seen.url for seen in fake.calls)
     text = all_log_text(logs)
     assert "PUT https://pdf-temp-files.s3.us-west-2.amazonaws.com/" in text
     assert SECRET not in text

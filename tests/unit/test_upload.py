@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 from typing import IO, Any, Callable, cast
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
@@ -17,15 +18,14 @@ from pdfco_client import (
     PdfCoClient,
     UploadedFile,
 )
-from tests.unit.fake_api import (
+from pdfco_client.testing import MockCall, PdfCoMock
+from tests.unit.conftest import (
     API_HOST,
     API_KEY,
     PDF_BYTES,
     PRICES,
     STORAGE_HOST,
     ClientFactory,
-    FakePdfCo,
-    Seen,
 )
 
 
@@ -52,15 +52,19 @@ def Pipe(data: bytes) -> IO[bytes]:
     return cast(IO[bytes], _Pipe(data))
 
 
-def puts(fake: FakePdfCo) -> list[Seen]:
-    return [seen for seen in fake.seen if seen.method == "PUT"]
+def puts(fake: PdfCoMock) -> list[MockCall]:
+    return [call for call in fake.calls if call.method == "PUT"]
 
 
-def presign_query(fake: FakePdfCo) -> dict[str, str]:
-    return next(seen.query for seen in fake.seen if seen.path.endswith("get-presigned-url"))
+def query(call: MockCall) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(call.url).query))
 
 
-def assert_clean_put(put: Seen, data: bytes, content_type: str) -> None:
+def presign_query(fake: PdfCoMock) -> dict[str, str]:
+    return query(fake.calls_to("file/upload/get-presigned-url")[0])
+
+
+def assert_clean_put(put: MockCall, data: bytes, content_type: str) -> None:
     assert put.host == STORAGE_HOST
     assert put.body == data
     assert put.headers["content-type"] == content_type
@@ -76,7 +80,7 @@ def pdf_path(tmp_path: Path) -> Path:
     return path
 
 
-def test_upload_a_path(client: PdfCoClient, fake: FakePdfCo, pdf_path: Path) -> None:
+def test_upload_a_path(client: PdfCoClient, fake: PdfCoMock, pdf_path: Path) -> None:
     uploaded = client.upload(pdf_path)
     assert presign_query(fake) == {"name": "report.pdf", "contenttype": "application/pdf"}
     [put] = puts(fake)
@@ -84,16 +88,16 @@ def test_upload_a_path(client: PdfCoClient, fake: FakePdfCo, pdf_path: Path) -> 
     assert isinstance(uploaded, UploadedFile)
     assert uploaded.url.split("?")[0].endswith("/report.pdf")
     assert (uploaded.name, uploaded.size) == ("report.pdf", len(PDF_BYTES))
-    assert (uploaded.credits, uploaded.remaining_credits) == (PRICES["presign"], fake.balance)
-    assert fake.storage[put.path] == PDF_BYTES
-    assert fake.seen[0].headers["x-api-key"] == API_KEY
+    assert (uploaded.credits, uploaded.remaining_credits) == (PRICES["presign"], fake.credits)
+    assert fake.files[put.url.split("?")[0]].data == PDF_BYTES
+    assert fake.calls[0].headers["x-api-key"] == API_KEY
 
 
 @pytest.mark.parametrize(
     "make", [bytes, bytearray, memoryview, lambda data: io.BytesIO(data)], ids=str
 )
 def test_upload_in_memory_sources(
-    client: PdfCoClient, fake: FakePdfCo, make: Callable[[bytes], Any]
+    client: PdfCoClient, fake: PdfCoMock, make: Callable[[bytes], Any]
 ) -> None:
     uploaded = client.upload(make(PDF_BYTES), name="in-memory.pdf")
     assert presign_query(fake)["name"] == "in-memory.pdf"
@@ -101,13 +105,13 @@ def test_upload_in_memory_sources(
     assert uploaded.size == len(PDF_BYTES)
 
 
-def test_bytes_without_a_name_get_a_default_one(client: PdfCoClient, fake: FakePdfCo) -> None:
+def test_bytes_without_a_name_get_a_default_one(client: PdfCoClient, fake: PdfCoMock) -> None:
     client.upload(PDF_BYTES)
     assert presign_query(fake) == {"name": "file.pdf", "contenttype": "application/pdf"}
 
 
 def test_a_seekable_file_is_sent_from_its_current_position(
-    client: PdfCoClient, fake: FakePdfCo
+    client: PdfCoClient, fake: PdfCoMock
 ) -> None:
     stream = io.BytesIO(b"HEADER-TO-SKIP" + PDF_BYTES)
     stream.seek(len(b"HEADER-TO-SKIP"))
@@ -118,7 +122,7 @@ def test_a_seekable_file_is_sent_from_its_current_position(
 
 
 def test_an_open_file_is_named_after_its_path(
-    client: PdfCoClient, fake: FakePdfCo, pdf_path: Path
+    client: PdfCoClient, fake: PdfCoMock, pdf_path: Path
 ) -> None:
     with pdf_path.open("rb") as handle:
         client.upload(handle)
@@ -127,7 +131,7 @@ def test_an_open_file_is_named_after_its_path(
 
 
 def test_a_non_seekable_stream_is_spooled_and_sent_with_its_length(
-    client: PdfCoClient, fake: FakePdfCo
+    client: PdfCoClient, fake: PdfCoMock
 ) -> None:
     data = PDF_BYTES * 1000
     with Pipe(data) as pipe:
@@ -136,29 +140,29 @@ def test_a_non_seekable_stream_is_spooled_and_sent_with_its_length(
     assert uploaded.size == len(data)
 
 
-def test_content_type_can_be_given(client: PdfCoClient, fake: FakePdfCo) -> None:
+def test_content_type_can_be_given(client: PdfCoClient, fake: PdfCoMock) -> None:
     client.upload(PDF_BYTES, name="scan.bin", content_type="application/octet-stream")
     assert presign_query(fake)["contenttype"] == "application/octet-stream"
     assert_clean_put(puts(fake)[0], PDF_BYTES, "application/octet-stream")
 
 
-def test_content_type_is_guessed_from_the_name(client: PdfCoClient, fake: FakePdfCo) -> None:
+def test_content_type_is_guessed_from_the_name(client: PdfCoClient, fake: PdfCoMock) -> None:
     client.upload(b"\x89PNG\r\n\x1a\n....", name="scan.png")
     client.upload(b"some bytes", name="no-extension")
-    assert [seen.query.get("contenttype") for seen in fake.seen if seen.method == "GET"] == [
+    assert [query(call).get("contenttype") for call in fake.calls if call.method == "GET"] == [
         "image/png",
         "application/octet-stream",
     ]
 
 
 def test_a_key_in_the_callers_session_never_reaches_storage(
-    make_client: ClientFactory, fake: FakePdfCo
+    make_client: ClientFactory, fake: PdfCoMock
 ) -> None:
     with requests.Session() as session:
         session.headers["x-api-key"] = "session-default-key"
         make_client(session=session).upload(PDF_BYTES)
         assert session.headers["x-api-key"] == "session-default-key"
-    assert [seen.headers.get("x-api-key") for seen in fake.seen] == [API_KEY, None]
+    assert [call.headers.get("x-api-key") for call in fake.calls] == [API_KEY, None]
 
 
 def test_bad_sources_are_refused_before_any_request(
@@ -193,7 +197,7 @@ def test_a_seekable_stream_at_its_end_is_refused(
 
 @pytest.mark.parametrize("kind", ["path", "bytes", "seekable", "pipe"])
 def test_a_failed_put_is_retried_with_the_full_body(
-    client: PdfCoClient, fake: FakePdfCo, pdf_path: Path, kind: str
+    client: PdfCoClient, fake: PdfCoMock, pdf_path: Path, kind: str
 ) -> None:
     data = PDF_BYTES * 50
     pdf_path.write_bytes(data)
@@ -205,7 +209,7 @@ def test_a_failed_put_is_retried_with_the_full_body(
         "seekable": stream,
         "pipe": Pipe(data),
     }
-    fake.fail_next("PUT", ".pdf", (503, {}, "<Error><Code>SlowDown</Code></Error>"), times=2)
+    fake.fail_next("upload", status=503, times=2)
     client.upload(sources[kind], name="big.pdf")
     attempts = puts(fake)
     assert len(attempts) == 3
@@ -214,10 +218,10 @@ def test_a_failed_put_is_retried_with_the_full_body(
 
 
 def test_storage_refusing_the_put_is_reported_with_s3s_words(
-    client: PdfCoClient, fake: FakePdfCo
+    client: PdfCoClient, fake: PdfCoMock
 ) -> None:
     s3 = "<Error><Code>SignatureDoesNotMatch</Code><Message>nope</Message></Error>"
-    fake.fail_next("PUT", ".pdf", (403, {}, s3))
+    fake.fail_next("upload", status=403, body=s3)
     with pytest.raises(InvalidInputError) as caught:
         client.upload(PDF_BYTES)
     assert "SignatureDoesNotMatch: nope" in str(caught.value)
@@ -225,16 +229,16 @@ def test_storage_refusing_the_put_is_reported_with_s3s_words(
     assert len(puts(fake)) == 1
 
 
-def test_upload_from_url(client: PdfCoClient, fake: FakePdfCo) -> None:
+def test_upload_from_url(client: PdfCoClient, fake: PdfCoMock) -> None:
     uploaded = client.upload_from_url("https://example.com/docs/sample.pdf", name="named.pdf")
-    [call] = fake.seen
+    [call] = fake.calls
     assert (call.method, call.path, call.host) == ("POST", "/v1/file/upload/url", API_HOST)
     assert call.json() == {"url": "https://example.com/docs/sample.pdf", "name": "named.pdf"}
     assert uploaded.name == "named.pdf"
     assert uploaded.url.split("?")[0].endswith("/named.pdf")
-    assert uploaded.remaining_credits == fake.balance
+    assert uploaded.remaining_credits == fake.credits
     client.upload_from_url("https://example.com/docs/sample.pdf")
-    assert "name" not in fake.seen[-1].json()
+    assert "name" not in fake.calls[-1].json()
 
 
 @pytest.mark.parametrize("url", ["example.com/a.pdf", "file:///etc/passwd", "/tmp/a.pdf", ""])
@@ -248,11 +252,11 @@ def test_upload_from_url_and_delete_refuse_non_http_urls(
     assert len(mock_http.calls) == 0
 
 
-def test_delete_file_removes_it(client: PdfCoClient, fake: FakePdfCo) -> None:
+def test_delete_file_removes_it(client: PdfCoClient, fake: PdfCoMock) -> None:
     uploaded = client.upload(PDF_BYTES)
-    assert len(fake.storage) == 1
+    assert len(fake.files) == 1
     client.delete_file(uploaded.url)
-    assert fake.storage == {}
-    assert fake.seen[-1].json() == {"url": uploaded.url}
+    assert fake.files == {}
+    assert fake.calls[-1].json() == {"url": uploaded.url}
     with pytest.raises(NotFoundError):
         client.delete_file(uploaded.url)

@@ -4,16 +4,19 @@ A :class:`FaultPlan` holds :class:`Fault` rules. Each rule has a *kind* (what go
 *target* (which requests it hits):
 
 - ``endpoint``: a request name (``job/check``, ``pdf/convert/to/xlsx``, ``storage-get``,
-  ``storage-put``, or ``storage`` for both) or a path suffix on a segment boundary (``xlsx``);
-  ``None`` matches every request.
+  ``storage-put``, or ``storage`` for both), a prefix of one on a segment boundary
+  (``pdf/convert`` for every conversion) or a path suffix (``xlsx``); ``None`` matches every
+  request.
+- ``method``: only requests with this HTTP method (``None``: any).
 - ``nth``: the rule starts firing at the n-th matching request (1-based); earlier ones pass.
 - ``times``: it fires at most this many times (default 1 when ``nth`` is set, else no limit).
 - ``probability``: each eligible request fires with this chance, drawn from the plan's
   ``random.Random(seed)`` under a lock, so a sequential run is reproducible.
 
-Request faults (``http_error``, ``rate_limited``, ``error_body_200``, ``reset``, ``truncate``,
-``slow``) act on the HTTP exchange; job faults (``job_outcome``) are consulted when an async job is
-created and ``expired_result`` when a conversion result is stored.
+Request faults (``http_error``, ``rate_limited``, ``error_body_200``, ``answer``, ``reset``,
+``truncate``, ``slow``) act on the HTTP exchange; job faults (``job_outcome``) are consulted when an
+async job is created and ``expired_result`` when a conversion result is stored. The in-process
+mock builds its ``fail_next`` and ``job_outcome`` scripts from the same rules.
 
 Command-line spec syntax (``pdfco-emulator --fault SPEC``): comma-separated ``key=value`` items,
 optionally starting with a bare kind name::
@@ -24,12 +27,14 @@ optionally starting with a bare kind name::
     reset,endpoint=storage-get,probability=0.1
     truncate,endpoint=storage-get
     slow,seconds=2,endpoint=job/check
-    job,outcome=failed,error_code=500               (outcome: failed | aborted | stuck)
+    job,outcome=failed,error_code=500               (outcome: failed | aborted | stuck | success)
+    job,outcome=success,checks=5                    (5 checks answer working first)
     expired-result,endpoint=pdf/convert/to/csv
 
-Keys: kind, status, retry_after, seconds, outcome, error_code, message, endpoint, nth, times,
-probability. Without a kind, ``status`` means http-error, ``retry_after`` rate-limited, ``seconds``
-slow and ``outcome`` job. A JSON plan file (``--faults plan.json``) is
+Keys: kind, status, retry_after, seconds, outcome, error_code, checks, message, endpoint,
+method, nth, times, probability (and ``body``, a JSON object, for ``answer`` in a plan file).
+Without a kind, ``status`` means http-error, ``retry_after`` rate-limited, ``seconds`` slow and
+``outcome`` job. A JSON plan file (``--faults plan.json``) is
 ``{"seed": 7, "faults": [{"kind": "http_error", "status": 503, "times": 3}, ...]}``.
 """
 
@@ -58,12 +63,13 @@ REQUEST_FAULT_KINDS = (
     "http_error",
     "rate_limited",
     "error_body_200",
+    "answer",
     "reset",
     "truncate",
     "slow",
 )
 FAULT_KINDS = (*REQUEST_FAULT_KINDS, "job_outcome", "expired_result")
-JOB_OUTCOMES = ("failed", "aborted", "stuck")
+JOB_OUTCOMES = ("failed", "aborted", "stuck", "success")
 
 # Spellings accepted on the command line, mapped to the canonical kind.
 _KIND_ALIASES = {
@@ -80,6 +86,7 @@ _KIND_ALIASES = {
     "job-outcome": "job_outcome",
     "expired-result": "expired_result",
     "expired": "expired_result",
+    "answer": "answer",
 }
 
 
@@ -97,18 +104,25 @@ class Fault:
 
     kind: str
     status: int = 0
-    """HTTP/PDF.co status for ``http_error`` and ``error_body_200``."""
+    """HTTP/PDF.co status for ``http_error``, ``error_body_200`` and ``answer``."""
     retry_after: Optional[float] = None
-    """Seconds sent in ``Retry-After`` by ``rate_limited``; ``None`` sends no header."""
+    """Seconds sent in ``Retry-After`` by an error answer; ``None`` sends no header."""
     seconds: float = 0.0
     """Delay added by ``slow`` before the request is handled."""
     outcome: str = ""
-    """``failed``, ``aborted`` or ``stuck`` (stays ``working`` forever) for ``job_outcome``."""
+    """``failed``, ``aborted``, ``stuck`` (stays ``working`` forever) or ``success``."""
     error_code: int = 500
     """``errorCode`` of a job failed by ``job_outcome``."""
+    checks: Optional[int] = None
+    """Job checks a ``job_outcome`` job answers ``working`` before it ends."""
     message: Optional[str] = None
     """Error message to send instead of the default one."""
+    body: Any = field(default=None, compare=False)
+    """What ``answer`` sends: a JSON object, or text (sent as XML when it starts with ``<``)."""
+    exception: Optional[Exception] = field(default=None, compare=False)
+    """What the in-process mock raises for a ``reset`` instead of a ``ConnectionError``."""
     endpoint: Optional[str] = None
+    method: Optional[str] = None
     nth: Optional[int] = None
     times: Optional[int] = None
     probability: Optional[float] = None
@@ -120,6 +134,10 @@ class Fault:
             raise FaultSpecError(f"job outcome must be one of {JOB_OUTCOMES}, not {self.outcome!r}")
         if self.kind in ("http_error", "error_body_200") and not 400 <= self.status <= 599:
             raise FaultSpecError(f"fault status must be 400-599, not {self.status}")
+        if self.kind == "answer" and not 100 <= self.status <= 599:
+            raise FaultSpecError(f"an answer's status must be 100-599, not {self.status}")
+        if self.checks is not None and self.checks < 0:
+            raise FaultSpecError("checks must not be negative")
         if self.nth is not None and self.nth < 1:
             raise FaultSpecError("nth counts from 1")
         if self.times is not None and self.times < 1:
@@ -146,6 +164,11 @@ class Fault:
         return cls("error_body_200", status=status, **target)
 
     @classmethod
+    def answer(cls, status: int, body: Any, **target: Any) -> Fault:
+        """Answer with ``body`` (a JSON object or text) and HTTP ``status``."""
+        return cls("answer", status=status, body=body, **target)
+
+    @classmethod
     def reset(cls, **target: Any) -> Fault:
         """Send the headers and part of the body, then reset the connection (TCP RST)."""
         return cls("reset", **target)
@@ -162,7 +185,8 @@ class Fault:
 
     @classmethod
     def job_outcome(cls, outcome: str, *, error_code: int = 500, **target: Any) -> Fault:
-        """Make the next async job(s) end ``failed``, ``aborted`` or stay ``working`` forever."""
+        """Make the next async job(s) end ``failed``, ``aborted``, ``success`` (after
+        ``checks=N`` working checks) or stay ``working`` forever (``stuck``)."""
         return cls("job_outcome", outcome=outcome, error_code=error_code, **target)
 
     @classmethod
@@ -170,12 +194,14 @@ class Fault:
         """Store the next conversion result(s) already expired: its URL answers 403."""
         return cls("expired_result", **target)
 
-    def matches(self, name: str, path: str) -> bool:
-        """Whether the rule targets a request called ``name`` with URL path ``path``."""
+    def matches(self, name: str, path: str, method: str = "") -> bool:
+        """Whether the rule targets a ``method`` request called ``name`` with URL path ``path``."""
+        if self.method is not None and method and self.method.upper() != method.upper():
+            return False
         if self.endpoint is None:
             return True
         wanted = self.endpoint.strip("/")
-        if wanted in (name, path.strip("/")):
+        if wanted in (name, path.strip("/")) or name.startswith(wanted + "/"):
             return True
         if wanted == "storage" and name.startswith("storage-"):
             return True
@@ -206,6 +232,12 @@ class FaultPlan:
         self._random = random.Random(self.seed)
         self._states = [_RuleState() for _ in self.rules]
 
+    def add(self, rule: Fault) -> None:
+        """Append a rule while the plan is in use (the mock's ``fail_next`` does)."""
+        with self._lock:
+            self.rules = (*self.rules, rule)
+            self._states.append(_RuleState())
+
     def _fire(self, index: int, rule: Fault, name: str) -> bool:
         state = self._states[index]
         state.seen += 1
@@ -220,25 +252,29 @@ class FaultPlan:
             self.fired.append((index, name))
         return True
 
-    def _select(self, kinds: Sequence[str], name: str, path: str) -> list[Fault]:
+    def _select(
+        self, kinds: Sequence[str], name: str, path: str, method: str = "", first: bool = False
+    ) -> list[Fault]:
         chosen = []
         with self._lock:
             for index, rule in enumerate(self.rules):
                 if (
                     rule.kind in kinds
-                    and rule.matches(name, path)
+                    and rule.matches(name, path, method)
                     and self._fire(index, rule, name)
                 ):
                     chosen.append(rule)
+                    if first:
+                        break
         return chosen
 
-    def for_request(self, name: str, path: str) -> list[Fault]:
+    def for_request(self, name: str, path: str, method: str = "") -> list[Fault]:
         """The request faults that fire for this request, in plan order."""
-        return self._select(REQUEST_FAULT_KINDS, name, path)
+        return self._select(REQUEST_FAULT_KINDS, name, path, method)
 
     def for_job(self, name: str, path: str) -> Optional[Fault]:
-        """The ``job_outcome`` fault to apply to a new async job, if one fires."""
-        chosen = self._select(("job_outcome",), name, path)
+        """The first ``job_outcome`` fault that fires for a new async job, if any."""
+        chosen = self._select(("job_outcome",), name, path, first=True)
         return chosen[0] if chosen else None
 
     def result_expired(self, name: str, path: str) -> bool:
@@ -246,7 +282,7 @@ class FaultPlan:
         return bool(self._select(("expired_result",), name, path))
 
 
-_INT_KEYS = {"status", "error_code", "nth", "times"}
+_INT_KEYS = {"status", "error_code", "checks", "nth", "times"}
 _FLOAT_KEYS = {"retry_after", "seconds", "probability"}
 _FIELD_NAMES = {f.name for f in fields(Fault)}
 
@@ -275,6 +311,8 @@ def _fault_from_mapping(values: dict[str, Any]) -> Fault:
                 converted[key] = int(value)
             elif key in _FLOAT_KEYS:
                 converted[key] = float(value)
+            elif key in ("body", "exception"):
+                converted[key] = value
             else:
                 converted[key] = str(value)
         except (TypeError, ValueError) as exc:

@@ -1,4 +1,8 @@
-"""The bounded worker pool that runs async jobs."""
+"""Who runs background jobs: a bounded worker pool (the emulator) or the caller (the mock).
+
+The in-process mock runs a job at once, inside the request that starts it, so its jobs are
+deterministic: they move on with each check (``working_checks``), never with time.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Callable
 
 from ._state import JobTableFullError
 
-__all__ = ["JobRunner"]
+__all__ = ["InlineRunner", "JobRunner"]
 
 
 class JobRunner:
@@ -41,3 +45,16 @@ class JobRunner:
         """Drop queued jobs and wait for the running ones."""
         self.stopping.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class InlineRunner:
+    """Runs each job in the caller's thread, before :meth:`submit` returns."""
+
+    def __init__(self) -> None:
+        self.stopping = threading.Event()
+
+    def submit(self, work: Callable[[], None]) -> None:
+        work()
+
+    def close(self) -> None:
+        self.stopping.set()

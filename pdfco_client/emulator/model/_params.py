@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any, Optional
+from urllib.parse import parse_qsl
 
-from werkzeug.wrappers import Request
+from ._wire import Request
 
 __all__ = ["ParamError", "Params"]
 
@@ -39,20 +40,22 @@ class Params:
         """Merge the query string with a JSON, form-encoded or multipart body.
 
         Raises :class:`ParamError` for a body that is not valid JSON or not a JSON object.
-        werkzeug's own size errors (413) propagate to the caller.
         """
-        values: dict[str, Any] = {key.lower(): value for key, value in request.args.items()}
+        values: dict[str, Any] = {key.lower(): value for key, value in request.query.items()}
         if request.method in ("POST", "PUT"):
-            if request.mimetype == "application/json" or request.mimetype.endswith("+json"):
-                raw = request.get_data(cache=True)
-                if raw.strip():
+            kind = request.content_type
+            if kind == "application/json" or kind.endswith("+json"):
+                if request.body.strip():
                     try:
-                        body = json.loads(raw)
+                        body = json.loads(request.body)
                     except ValueError as exc:
                         raise ParamError(f"Malformed JSON body: {exc}") from exc
                     if not isinstance(body, dict):
                         raise ParamError("The JSON body must be an object")
                     values.update({str(key).lower(): value for key, value in body.items()})
+            elif kind == "application/x-www-form-urlencoded":
+                text = request.body.decode("utf-8", "replace")
+                values.update({k.lower(): v for k, v in parse_qsl(text, keep_blank_values=True)})
             else:
                 values.update({key.lower(): value for key, value in request.form.items()})
         return cls(values)

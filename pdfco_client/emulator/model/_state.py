@@ -1,9 +1,9 @@
-"""The emulator's account: credits, stored files, upload slots and jobs, behind one lock.
+"""The account: credits, stored files, upload slots and jobs, behind one lock.
 
-Files live in a private ``mkdtemp`` directory (mode 0o700) under random 32-character ids; the
-user's file name only appears in URLs, so no name can reach outside the directory. Everything is
-bounded: stored bytes, upload size and the job table, and expired entries are swept lazily (at
-most once a second of emulator time) and whenever the clock is advanced.
+Files are kept on disk (the emulator: a private ``mkdtemp`` directory, mode 0o700, files named by
+random 32-character ids so no user name can reach outside it) or in memory (the in-process mock).
+Everything is bounded: stored bytes, upload size and the job table, and expired entries are swept
+lazily (at most once a second of model time) and whenever the clock is advanced.
 """
 
 from __future__ import annotations
@@ -16,17 +16,12 @@ import string
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Optional
 
-from pdfco_client._prices import CALL_CREDITS, PAGE_CREDITS
-
 __all__ = [
-    "CREDIT_COSTS",
     "ID_ALPHABET",
-    "PAGE_CREDITS",
     "Clock",
     "Job",
     "JobTableFullError",
@@ -37,9 +32,6 @@ __all__ = [
     "UploadSlot",
     "new_id",
 ]
-
-#: The prices this emulator charges (the package's one price table, which the mock uses too).
-CREDIT_COSTS: Mapping[str, int] = CALL_CREDITS
 
 ID_ALPHABET = string.ascii_uppercase + string.digits
 _CHUNK = 64 * 1024
@@ -75,7 +67,7 @@ class ObjectTooLargeError(Exception):
 
 
 class StorageFullError(Exception):
-    """Storing the object would exceed the emulator's total storage cap."""
+    """Storing the object would exceed the total storage cap."""
 
 
 class JobTableFullError(Exception):
@@ -83,18 +75,96 @@ class JobTableFullError(Exception):
 
 
 @dataclass
+class Job:
+    """A background job, as the model runs it and as the mock shows it (``MockJob``).
+
+    It reports ``working`` until it has ended, its ``working_checks`` checks have been answered
+    and ``job_min_duration`` has passed since it started (:attr:`state`).
+    """
+
+    job_id: str
+    endpoint: str
+    """The endpoint that started it (``pdf/convert/to/xlsx``)."""
+    fmt: Optional[str]
+    """Its output format, or ``None`` for an endpoint that is no conversion."""
+    name: str
+    url: str
+    """The signed URL of its result."""
+    output_valid_till: str
+    created_at: float
+    expires_at: float
+    visible_after: float
+    """``time.monotonic()`` before which the job reports ``working`` (``job_min_duration``)."""
+    page_rate: int
+    first_page_credits: int
+    working_checks: int = 0
+    """Checks it answers ``working`` before its end shows."""
+    checks: int = 0
+    """Checks answered so far."""
+    status: str = "working"
+    stuck: bool = False
+    page_count: int = 0
+    error_code: int = 0
+    message: str = ""
+    finished_monotonic: Optional[float] = None
+    settled: bool = False
+    """Billed (success) or refunded (failure) already."""
+
+    @property
+    def result_url(self) -> str:
+        """:attr:`url` without its signature."""
+        return self.url.split("?", 1)[0]
+
+    @property
+    def outcome(self) -> str:
+        """How it ends (or ended): ``success``, ``failed``, ``aborted``, or ``working``."""
+        return "working" if self.stuck else self.status
+
+    @property
+    def state(self) -> str:
+        """What the next check answers: ``working``, or :attr:`outcome` once it shows."""
+        if (
+            self.stuck
+            or self.status == "working"
+            or self.checks < self.working_checks
+            or time.monotonic() < self.visible_after
+        ):
+            return "working"
+        return self.status
+
+
+@dataclass
 class StoredObject:
     object_id: str
     name: str
     content_type: str
-    path: Path
     size: int
     expires_at: float
-    """Emulator-clock time after which the object is gone."""
-    available_after: float = 0.0
-    """``time.monotonic()`` before which storage answers 404 (async results before success)."""
+    """Model-clock time after which the object is gone."""
+    kind: str = "upload"
+    """``upload`` or ``result``."""
+    path: Optional[Path] = None
+    data: Optional[bytes] = field(default=None, repr=False)
+    job: Optional[Job] = field(default=None, repr=False)
+    """The job whose result this is: storage answers 404 while the job reports ``working``."""
     expired: bool = False
     """Forced expiry (fault injection): storage answers 403 as S3 does for an expired link."""
+
+    @property
+    def available(self) -> bool:
+        return self.job is None or self.job.state != "working"
+
+    def open(self) -> IO[bytes]:
+        """The content; raises ``FileNotFoundError`` if it was deleted meanwhile."""
+        if self.path is not None:
+            return open(self.path, "rb")
+        if self.data is None:
+            raise FileNotFoundError(self.object_id)
+        return io.BytesIO(self.data)
+
+    def read(self) -> bytes:
+        with self.open() as handle:
+            return handle.read()
 
 
 @dataclass
@@ -108,37 +178,8 @@ class UploadSlot:
     object_ttl: float
 
 
-@dataclass
-class Job:
-    """An async job: ``status`` is the outcome; clients see it through :meth:`visible_status`."""
-
-    job_id: str
-    endpoint: str
-    url: str
-    name: str
-    output_valid_till: str
-    created_at: float
-    expires_at: float
-    visible_after: float
-    """``time.monotonic()`` before which the job reports ``working`` (job_min_duration)."""
-    page_rate: int
-    first_page_credits: int
-    status: str = "working"
-    stuck: bool = False
-    page_count: int = 0
-    error_code: int = 0
-    message: str = ""
-    finished_monotonic: Optional[float] = None
-    settled: bool = False
-
-    def visible_status(self, now_monotonic: float) -> str:
-        if self.stuck or self.status == "working" or now_monotonic < self.visible_after:
-            return "working"
-        return self.status
-
-
 class State:
-    """Thread-safe store of the emulator's account, files and jobs."""
+    """Thread-safe store of the account, files and jobs; files on disk unless ``in_memory``."""
 
     def __init__(
         self,
@@ -147,10 +188,13 @@ class State:
         credits: int,
         max_stored_bytes: int,
         max_jobs: int = 10_000,
+        in_memory: bool = False,
     ) -> None:
         self.clock = clock
         # mkdtemp creates the directory with mode 0o700: other local users cannot read uploads.
-        self.root = Path(os.path.realpath(tempfile.mkdtemp(prefix="pdfco-emu-")))
+        self.root: Optional[Path] = (
+            None if in_memory else Path(os.path.realpath(tempfile.mkdtemp(prefix="pdfco-emu-")))
+        )
         self._lock = threading.RLock()
         self._credits = credits
         self._max_stored_bytes = max_stored_bytes
@@ -220,21 +264,24 @@ class State:
         max_bytes: int,
         ttl: float,
         length: Optional[int] = None,
-        available_after: float = 0.0,
+        kind: str = "upload",
+        job: Optional[Job] = None,
         expired: bool = False,
     ) -> StoredObject:
-        """Copy ``stream`` to disk in chunks (never whole in memory) and register the object.
+        """Copy ``stream`` in chunks (to disk: never whole in memory) and register the object.
 
         Raises :class:`ObjectTooLargeError` past ``max_bytes`` and :class:`StorageFullError`
         past the total cap; a partial file never stays behind.
         """
         if length is not None and length > max_bytes:
             raise ObjectTooLargeError(f"{length} bytes is over the {max_bytes}-byte limit")
-        final = self.root / object_id
-        partial = self.root / f"{object_id}.{secrets.token_hex(4)}.part"
+        partial = (
+            None if self.root is None else self.root / f"{object_id}.{secrets.token_hex(4)}.part"
+        )
+        memory = io.BytesIO()
         written = 0
         try:
-            with open(partial, "xb") as out:
+            with open(partial, "xb") if partial is not None else memory as out:
                 while length is None or written < length:
                     want = _CHUNK if length is None else min(_CHUNK, length - written)
                     chunk = stream.read(want)
@@ -247,21 +294,25 @@ class State:
                         if self._stored_bytes + written > self._max_stored_bytes:
                             raise StorageFullError("the emulator's storage is full")
                     out.write(chunk)
+                data = memory.getvalue() if partial is None else None
             with self._lock:
                 if self._closed:
                     raise StorageFullError("the emulator is shutting down")
-                previous = self._objects.pop(object_id, None)
-                if previous is not None:
-                    self._stored_bytes -= previous.size
-                os.replace(partial, final)
+                self._drop(object_id)
+                final = None
+                if partial is not None and self.root is not None:
+                    final = self.root / object_id
+                    os.replace(partial, final)
                 stored = StoredObject(
                     object_id=object_id,
                     name=name,
                     content_type=content_type,
-                    path=final,
                     size=written,
                     expires_at=self.clock.now() + ttl,
-                    available_after=available_after,
+                    kind=kind,
+                    path=final,
+                    data=data,
+                    job=job,
                     expired=expired,
                 )
                 self._objects[object_id] = stored
@@ -269,7 +320,8 @@ class State:
                 return stored
         finally:
             # After a successful os.replace the partial name is gone and this does nothing.
-            partial.unlink(missing_ok=True)
+            if partial is not None:
+                partial.unlink(missing_ok=True)
 
     def store_bytes(
         self,
@@ -279,7 +331,8 @@ class State:
         data: bytes,
         *,
         ttl: float,
-        available_after: float = 0.0,
+        kind: str = "result",
+        job: Optional[Job] = None,
         expired: bool = False,
     ) -> StoredObject:
         return self.store_stream(
@@ -290,7 +343,8 @@ class State:
             max_bytes=len(data),
             ttl=ttl,
             length=len(data),
-            available_after=available_after,
+            kind=kind,
+            job=job,
             expired=expired,
         )
 
@@ -303,8 +357,11 @@ class State:
                 return None
             return stored
 
-    def read_object(self, stored: StoredObject) -> bytes:
-        return stored.path.read_bytes()
+    def objects(self) -> list[StoredObject]:
+        """The live objects, oldest first."""
+        with self._lock:
+            now = self.clock.now()
+            return [o for o in self._objects.values() if o.expires_at > now]
 
     def delete_object(self, object_id: str) -> bool:
         with self._lock:
@@ -316,14 +373,11 @@ class State:
         if stored is None:
             return False
         self._stored_bytes -= stored.size
-        # A download in progress keeps its open descriptor; on POSIX unlinking is safe.
-        stored.path.unlink(missing_ok=True)
+        if stored.path is not None:
+            # A download in progress keeps its open descriptor; on POSIX unlinking is safe.
+            stored.path.unlink(missing_ok=True)
+        stored.data = None
         return True
-
-    @property
-    def stored_bytes(self) -> int:
-        with self._lock:
-            return self._stored_bytes
 
     # -- jobs -----------------------------------------------------------------------------
     def add_job(self, job: Job) -> None:
@@ -341,6 +395,17 @@ class State:
     def get_job(self, job_id: str) -> Optional[Job]:
         with self._lock:
             return self._jobs.get(job_id)
+
+    def jobs(self) -> list[Job]:
+        with self._lock:
+            return list(self._jobs.values())
+
+    def check_job(self, job: Job) -> str:
+        """Count one check of ``job`` and return what it answers (``working`` or its end)."""
+        with self._lock:
+            state = job.state
+            job.checks += 1
+            return state
 
     def finish_job(
         self,
@@ -377,11 +442,6 @@ class State:
             self.refund(job.first_page_credits)
             return -job.first_page_credits
 
-    @property
-    def job_count(self) -> int:
-        with self._lock:
-            return len(self._jobs)
-
     # -- expiry and shutdown --------------------------------------------------------------
     def sweep(self, *, force: bool = False) -> None:
         """Delete expired objects, upload slots and finished jobs."""
@@ -406,4 +466,5 @@ class State:
             self._slots.clear()
             self._jobs.clear()
             self._stored_bytes = 0
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
