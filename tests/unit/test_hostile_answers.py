@@ -20,7 +20,7 @@ from pdfco_client import (
     UnsafeURLError,
 )
 from pdfco_client._http import parse_retry_after
-from tests.unit.fake_api import API_URL, STORAGE_URL, ClientFactory
+from tests.unit.conftest import API_URL, STORAGE_URL, ClientFactory
 
 BALANCE = f"{API_URL}/account/credit/balance"
 CONVERT = f"{API_URL}/pdf/convert/to/csv"
