@@ -8,6 +8,7 @@ service is (``status`` is a number in some bodies and a string in others).
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Optional, Union
@@ -22,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic.alias_generators import to_camel, to_pascal
+
+from ._logging import redact_url
 
 __all__ = [
     "ConversionJob",
@@ -47,7 +50,23 @@ def _lenient(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 LenientDatetime = Annotated[Optional[datetime], WrapValidator(_lenient)]
 
 
-class PdfCoModel(BaseModel):
+class _RedactedURLRepr(BaseModel):
+    """A model whose ``repr()``/``str()`` show URL fields as the logs do (:func:`redact_url`).
+
+    Presigned URLs carry a signature that grants access to the file until it expires; a repr
+    ends up in logs, tracebacks and bug reports. The fields themselves (attribute access,
+    ``model_dump()``) keep the whole URL: they are for use.
+    """
+
+    def __repr_args__(self) -> Iterator[tuple[Optional[str], Any]]:
+        for name, value in super().__repr_args__():
+            if name is not None and name.lower().endswith("url") and isinstance(value, str):
+                yield name, redact_url(value)
+            else:
+                yield name, value
+
+
+class PdfCoModel(_RedactedURLRepr):
     """Base of every model read from a PDF.co answer."""
 
     # Validators are built when this module is imported (``import pdfco_client`` does not import
@@ -241,7 +260,7 @@ class PdfInfo(BaseModel):
         )
 
 
-class ConversionResult(BaseModel):
+class ConversionResult(_RedactedURLRepr):
     """What a one-call conversion (``convert_pdf_to_xlsx`` and friends) returns."""
 
     model_config = ConfigDict(frozen=True)
