@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypedDict, Union
 from urllib.parse import urlsplit
@@ -21,7 +24,6 @@ from ._batch import BatchRun, OutputPlanner
 from ._config import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_MAX_DOWNLOAD_BYTES,
-    DEFAULT_POLL_BACKOFF,
     Timeout,
     resolve_settings,
 )
@@ -38,6 +40,7 @@ from ._exceptions import (
     UnsafeURLError,
 )
 from ._http import Transport, build_session
+from ._join import check_joinable
 from ._logging import configure_from_env, logger, redact_url
 from ._models import (
     ConversionJob,
@@ -51,7 +54,7 @@ from ._models import (
 )
 from ._pacing import RequestGate
 from ._pages import PageRangeSyntaxError, parse_page_range
-from ._policies import Clock, Deadline, Sleep, poll_policy, retry_policy
+from ._policies import Clock, Deadline, Sleep, poll_policy, retry_policy, wait_on_schedule
 from ._progress import (
     ByteCounter,
     DownloadProgress,
@@ -62,7 +65,10 @@ from ._progress import (
     UploadProgress,
     current_source,
 )
+from ._schedule import PollPolicy, PollPreset
 from ._sources import BlockReader, PreparedSource, Source, describe_source, prepare_source
+from ._split import DEFAULT_PAGES_PER_PART, SplitPlan, SplitResult, SplitSeam
+from ._split import convert_in_parts as run_in_parts
 from ._urls import parse_request_url
 
 if TYPE_CHECKING:
@@ -75,6 +81,8 @@ __all__ = ["ConversionOptions", "PdfCoClient"]
 FORCED_CHECK_EVERY = 10
 #: Seconds allowed to delete an uploaded input after a conversion, whatever time is left.
 CLEANUP_TIMEOUT = 30.0
+#: Jobs whose start time the client remembers, so that ``wait_for_job`` follows their schedule.
+REMEMBERED_JOBS = 4096
 
 _JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -166,7 +174,10 @@ class PdfCoClient:
     - ``max_retries``, ``retry_max_wait``: transient failures (connection errors, 408, 429, 5xx)
       are retried with exponential backoff and jitter; every wait, a server's ``Retry-After``
       included, is capped at ``retry_max_wait``.
-    - ``poll_interval``, ``max_poll_interval``: the first and the longest wait between job checks.
+    - ``poll``: when to check a background job: ``"balanced"`` (the default), ``"fast"``,
+      ``"frugal"``, or a :class:`~pdfco_client.PollPolicy` (see docs/jobs.md for the trade-off).
+    - ``poll_interval``, ``max_poll_interval``: override the schedule's first check and shortest
+      wait, and its longest wait.
     - ``session``: a ``requests.Session`` to send with, instead of the client's own (it is then
       the caller's to close).
     - ``requests_per_second``: space the client's API calls evenly, across all its threads
@@ -195,6 +206,7 @@ class PdfCoClient:
         retry_max_wait: Optional[float] = None,
         poll_interval: Optional[float] = None,
         max_poll_interval: Optional[float] = None,
+        poll: Union[PollPolicy, PollPreset, None] = None,
         session: Optional[requests.Session] = None,
         requests_per_second: Optional[float] = None,
         on_progress: Optional[ProgressCallback] = None,
@@ -210,6 +222,7 @@ class PdfCoClient:
             retry_max_wait=retry_max_wait,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            poll=poll,
         )
         if requests_per_second is not None and (
             isinstance(requests_per_second, bool)
@@ -230,6 +243,9 @@ class PdfCoClient:
             gate=RequestGate(requests_per_second, clock=clock, sleep=sleep),
             on_progress=on_progress,
         )
+        # When each job this client started was answered: the age its check schedule follows.
+        self._job_starts: OrderedDict[str, float] = OrderedDict()
+        self._job_starts_lock = threading.Lock()
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -237,6 +253,11 @@ class PdfCoClient:
     def base_url(self) -> str:
         """The API's base URL, e.g. ``https://api.pdf.co/v1``."""
         return self._settings.base_url
+
+    @property
+    def poll(self) -> PollPolicy:
+        """The schedule of job checks this client follows."""
+        return self._settings.poll
 
     def close(self) -> None:
         """Close the client's own connection pool (a session passed in is left open)."""
@@ -522,19 +543,22 @@ class PdfCoClient:
     ) -> PdfInfo:
         """Page count, encryption and metadata of a PDF. Calls ``POST /v1/pdf/info``."""
         _check_url(url)
+        return self._pdf_info(url, password, self._deadline(timeout))[0]
+
+    def _pdf_info(
+        self, url: str, password: Optional[str], deadline: Deadline
+    ) -> tuple[PdfInfo, dict[str, Any]]:
         payload: dict[str, Any] = {"url": url, "async": False}
         if password is not None:
             payload["password"] = password
-        body = self._transport.api_call(
-            "POST", "pdf/info", json_body=payload, deadline=self._deadline(timeout)
-        )
+        body = self._transport.api_call("POST", "pdf/info", json_body=payload, deadline=deadline)
         info = body.get("info")
         if not isinstance(info, Mapping):
             raise MalformedResponseError(
                 "PDF.co's pdf/info answer has no info object", status_code=200, body=body
             )
         result: PdfInfo = _model(PdfInfo, info, "pdf/info")
-        return result
+        return result, body
 
     # -- conversions and jobs -----------------------------------------------------------------
 
@@ -615,6 +639,7 @@ class PdfCoClient:
             resend_on_unknown_outcome=resend_on_unknown_outcome,
         )
         job: ConversionJob = _model(ConversionJob, body, f"pdf/convert/to/{fmt.value}")
+        self._remember_start(job.job_id)
         logger.info("started job %s (%s)", job.job_id, fmt.value)
         self._emit(
             JobStarted(job_id=job.job_id, output_format=fmt.value, source=current_source.get())
@@ -645,28 +670,51 @@ class PdfCoClient:
     def wait_for_job(self, job_id: str, *, timeout: Optional[float] = None) -> JobStatus:
         """Check a job until it ends, and return its final, successful status.
 
-        Waits grow with jitter from ``poll_interval`` to ``max_poll_interval``. A job that ends
-        ``failed``, ``aborted`` or ``unknown`` raises :class:`~pdfco_client.JobFailedError`; one
-        still running after ``timeout`` (default ``job_timeout``) raises
-        :class:`~pdfco_client.JobTimeoutError` with its id, to resume later, in any process.
+        Checks follow the client's :class:`~pdfco_client.PollPolicy` by the job's age: for a
+        job this client started, from when its start was answered (a job just started is not
+        checked at once); for any other id, from now, with a first check at once (it may have
+        ended long ago). A job that ends ``failed``, ``aborted`` or ``unknown`` raises
+        :class:`~pdfco_client.JobFailedError`; one still running after ``timeout`` (default
+        ``job_timeout``) raises :class:`~pdfco_client.JobTimeoutError` with its id, to resume
+        later, in any process.
         """
         job_id = _check_job_id(job_id)
         limit = self._settings.job_timeout if timeout is None else timeout
-        return self._wait(job_id, self._deadline(limit), first_delay=0.0)
+        deadline = self._deadline(limit)
+        with self._job_starts_lock:
+            started = self._job_starts.get(job_id)
+        return self._wait(job_id, deadline, started=started)
+
+    def _remember_start(self, job_id: str) -> None:
+        with self._job_starts_lock:
+            self._job_starts[job_id] = self._transport.clock()
+            self._job_starts.move_to_end(job_id)
+            while len(self._job_starts) > REMEMBERED_JOBS:
+                self._job_starts.popitem(last=False)
 
     def _wait(
         self,
         job_id: str,
         deadline: Deadline,
         *,
-        first_delay: float,
+        started: Optional[float],
         ledger: Optional[_Ledger] = None,
     ) -> JobStatus:
         checks = 0
         spent = ledger if ledger is not None else _Ledger()
         last_state: list[Optional[JobState]] = [None]
-        if first_delay > 0:
-            deadline.sleeper(self._transport.sleep)(deadline.cap(first_delay))
+        # The jitter phase comes from the job id: jobs started together spread their checks,
+        # and one job's schedule is the same on every run (its logs can be compared).
+        schedule = wait_on_schedule(
+            self._settings.poll,
+            started=deadline.clock() if started is None else started,
+            deadline=deadline,
+            phase=random.Random(job_id).random(),
+        )
+        if started is not None:
+            first_delay = schedule.first_delay()
+            if first_delay > 0:
+                deadline.sleeper(self._transport.sleep)(first_delay)
 
         def check() -> JobStatus:
             nonlocal checks
@@ -702,12 +750,7 @@ class PdfCoClient:
             return status
 
         policy = poll_policy(
-            job_id=job_id,
-            interval=self._settings.poll_interval,
-            max_interval=self._settings.max_poll_interval,
-            backoff=DEFAULT_POLL_BACKOFF,
-            deadline=deadline,
-            sleep=self._transport.sleep,
+            job_id=job_id, wait=schedule, deadline=deadline, sleep=self._transport.sleep
         )
         status: JobStatus = policy(check)
         if status.status is not JobState.SUCCESS:
@@ -774,6 +817,7 @@ class PdfCoClient:
         failure: Optional[PdfCoError] = None
         uploaded = None
         job: Optional[ConversionJob] = None
+        cleanup: Optional[_InBackground] = None
         token = current_source.set(describe_source(source))
         try:
             if prepared is not None:
@@ -797,15 +841,14 @@ class PdfCoClient:
                 resend_on_unknown_outcome=resend_on_unknown_outcome,
                 _deadline=deadline,
             )
+            job_started = self._transport.clock()
             ledger.add(job.credits, job.remaining_credits)
             wait_deadline = (
                 deadline
                 if timeout is not None
                 else self._deadline(self._settings.job_timeout, _cancel)
             )
-            status = self._wait(
-                job.job_id, wait_deadline, first_delay=self._settings.poll_interval, ledger=ledger
-            )
+            status = self._wait(job.job_id, wait_deadline, started=job_started, ledger=ledger)
             result_url = status.url or job.url
             if not result_url:
                 raise MalformedResponseError(
@@ -814,6 +857,10 @@ class PdfCoClient:
                     body=status.model_dump(by_alias=True),
                 )
             if destination is not None:
+                if uploaded is not None and not keep_input:
+                    # The job no longer needs its input: delete it while the result downloads
+                    # (a round trip less per conversion, and per worker slot in a batch).
+                    cleanup = _InBackground(partial(self._delete_quietly, uploaded.url))
                 self._download(result_url, destination, overwrite, deadline)
         except ConversionCancelledError as exc:
             failure = exc
@@ -832,7 +879,7 @@ class PdfCoClient:
             if prepared is not None:
                 prepared.cleanup()
             if uploaded is not None and not keep_input:
-                deleted = self._delete_quietly(uploaded.url)
+                deleted = cleanup.result() if cleanup else self._delete_quietly(uploaded.url)
                 ledger.add(deleted.get("credits"), deleted.get("remainingCredits"))
             if failure is not None:
                 # Honest about money: what a failed conversion cost travels with its error.
@@ -885,6 +932,129 @@ class PdfCoClient:
         return BatchRun(
             sources, convert_one, planner, max_workers=max_workers, skip_existing=skip_existing
         )
+
+    def convert_in_parts(
+        self,
+        source: Union[Source, str],
+        to: Format,
+        *,
+        output: Output,
+        pages_per_part: int = DEFAULT_PAGES_PER_PART,
+        pages: Optional[str] = None,
+        max_workers: int = 4,
+        credits_per_page: Optional[int] = None,
+        max_credits: Optional[int] = None,
+        confirm: Optional[Callable[[SplitPlan], bool]] = None,
+        password: Optional[str] = None,
+        lang: Optional[str] = None,
+        rect: Optional[str] = None,
+        line_grouping: Optional[str] = None,
+        unwrap: Optional[bool] = None,
+        profiles: Union[str, Mapping[str, Any], None] = None,
+        timeout: Optional[float] = None,
+        keep_input: bool = False,
+        overwrite: bool = True,
+    ) -> SplitResult:
+        """Convert a large PDF as parallel jobs of ``pages_per_part`` pages, joined into ``output``.
+
+        Uploads once, counts the pages (``POST /v1/pdf/info``), then runs up to ``max_workers``
+        conversions of page ranges at once and joins their results (XLSX: one sheet per page,
+        which needs ``pdfco-client[xlsx]``; CSV, JSON, text, XML and HTML: see docs). Before any
+        conversion starts, the :class:`~pdfco_client.SplitPlan` (its parts and credit estimate,
+        priced with ``credits_per_page``) goes to ``confirm``, which may refuse it
+        (:class:`~pdfco_client.ConversionCancelledError`), and is held against ``max_credits``.
+        A failing part stops the others; nothing partial is written. ``timeout`` bounds the
+        whole call. The other options are those of :meth:`convert`.
+        """
+        fmt = _output_format(to)
+        pages = _check_pages(pages)
+        for name, value, least in (
+            ("pages_per_part", pages_per_part, 1),
+            ("max_workers", max_workers, 1),
+            ("credits_per_page", credits_per_page, 0),
+            ("max_credits", max_credits, 0),
+        ):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < least
+            ):
+                raise InputValidationError(
+                    f"{name} must be an integer of at least {least}, not {value!r}",
+                    parameter=name,
+                )
+        if max_credits is not None and credits_per_page is None:
+            raise InputValidationError(
+                "max_credits needs credits_per_page (your plan's price of a page) to estimate "
+                "the cost",
+                parameter="max_credits",
+            )
+        check_joinable(fmt)
+        destination = check_destination(Path(output), overwrite=overwrite)
+        deadline = self._deadline(timeout)
+        prepared = None
+        if not _is_url(source):
+            prepared = prepare_source(source)
+            if not prepared.looks_convertible():
+                prepared.cleanup()
+                raise InputValidationError(
+                    f"{prepared.name} is not a PDF (its first bytes are not %PDF-)",
+                    parameter="source",
+                )
+
+        def upload(deadline: Deadline) -> tuple[str, int]:
+            if prepared is None:
+                return str(source), 0
+            try:
+                uploaded = self._upload_prepared(prepared, None, deadline)
+            finally:
+                prepared.cleanup()
+            return uploaded.url, _int_or_none(uploaded.credits) or 0
+
+        def count_pages(url: str, deadline: Deadline) -> tuple[int, int]:
+            info, body = self._pdf_info(url, password, deadline)
+            return info.page_count, _int_or_none(body.get("credits")) or 0
+
+        def convert_part(
+            url: str, part: str, path: Path, deadline: Deadline, cancel: threading.Event
+        ) -> ConversionResult:
+            left = deadline.remaining()
+            return self.convert(
+                url,
+                fmt,
+                output=path,
+                pages=part,
+                password=password,
+                lang=lang,
+                rect=rect,
+                line_grouping=line_grouping,
+                unwrap=unwrap,
+                profiles=profiles,
+                timeout=None if left is None else max(left, 1e-3),
+                _cancel=cancel,
+            )
+
+        def cleanup(url: str) -> int:
+            return _int_or_none(self._delete_quietly(url).get("credits")) or 0
+
+        seam = SplitSeam(upload, count_pages, convert_part, cleanup, uploads=prepared is not None)
+        try:
+            return run_in_parts(
+                seam,
+                fmt,
+                destination,
+                deadline,
+                pages=pages,
+                pages_per_part=pages_per_part,
+                max_workers=max_workers,
+                credits_per_page=credits_per_page,
+                max_credits=max_credits,
+                confirm=confirm,
+                keep_input=keep_input,
+                overwrite=overwrite,
+                clock=self._transport.clock,
+            )
+        finally:
+            if prepared is not None:
+                prepared.cleanup()
 
     def _delete_quietly(self, url: str) -> dict[str, Any]:
         # Cleanup must not hide the conversion's own outcome, so its failure is only logged.
@@ -969,6 +1139,28 @@ def _check_job_id(job_id: str) -> str:
     if not isinstance(job_id, str) or not _JOB_ID.match(job_id.strip()):
         raise InputValidationError(f"not a PDF.co job id: {job_id!r}", parameter="job_id")
     return job_id.strip()
+
+
+class _InBackground:
+    """A call run on its own thread; :meth:`result` waits for it (a cleanup, bounded by its
+    own timeout, that must not hide the caller's outcome: its failures are only logged)."""
+
+    def __init__(self, call: Callable[[], dict[str, Any]]) -> None:
+        self._result: dict[str, Any] = {}
+        self._thread = threading.Thread(
+            target=self._run, args=(call,), name="pdfco-cleanup", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, call: Callable[[], dict[str, Any]]) -> None:
+        try:
+            self._result = call()
+        except Exception:
+            logger.exception("cleanup failed")
+
+    def result(self) -> dict[str, Any]:
+        self._thread.join()
+        return self._result
 
 
 class _Ledger:

@@ -15,7 +15,7 @@ from typing import Optional, Union
 from urllib.parse import urlsplit
 
 from ._exceptions import ConfigurationError, UnsafeURLError
-from ._urls import parse_request_url
+from ._schedule import PollPolicy, PollPreset, resolve_poll_policy
 
 ENV_API_KEY = "PDFCO_API_KEY"
 ENV_BASE_URL = "PDFCO_BASE_URL"
@@ -30,13 +30,8 @@ DEFAULT_READ_TIMEOUT = 120.0
 DEFAULT_JOB_TIMEOUT = 20 * 60.0
 DEFAULT_MAX_RETRIES = 4
 DEFAULT_RETRY_MAX_WAIT = 30.0
-#: The polling schedule (first wait, growth factor, longest wait) was picked from the trade-off
-#: table of ``python -m benchmarks.polling`` (docs/performance.md): short jobs are noticed within
-#: a fifth of their duration, and long ones never cost more checks than a fixed 3 s loop.
-DEFAULT_POLL_INTERVAL = 0.55
-DEFAULT_MAX_POLL_INTERVAL = 3.0
-#: Growth factor of the wait between two job checks.
-DEFAULT_POLL_BACKOFF = 2.5
+#: The job-check schedule, one of the presets of :mod:`._schedule` (derived in docs/jobs.md).
+DEFAULT_POLL: PollPreset = "balanced"
 #: Transfer block for uploads and downloads: large enough that a fast link is not held back by
 #: Python's per-chunk overhead, small enough that memory stays flat whatever the file size.
 DEFAULT_CHUNK_SIZE = 1024 * 1024
@@ -66,8 +61,7 @@ class ClientSettings:
     job_timeout: float
     max_retries: int
     retry_max_wait: float
-    poll_interval: float
-    max_poll_interval: float
+    poll: PollPolicy
 
     def __repr__(self) -> str:
         # The key is a secret: keep it out of every repr, log line and traceback.
@@ -88,6 +82,7 @@ def resolve_settings(
     retry_max_wait: Optional[float],
     poll_interval: Optional[float],
     max_poll_interval: Optional[float],
+    poll: Union[PollPolicy, str, None] = None,
     environ: Optional[Mapping[str, str]] = None,
 ) -> ClientSettings:
     """Combine arguments, environment and defaults into validated settings."""
@@ -110,7 +105,15 @@ def resolve_settings(
         )
     url = base_url if base_url is not None else env.get(ENV_BASE_URL) or DEFAULT_BASE_URL
     connect, read = _split_timeout(request_timeout)
-    settings = ClientSettings(
+    first = None if poll_interval is None else _positive("poll_interval", poll_interval, None)
+    longest = (
+        None
+        if max_poll_interval is None
+        else _positive("max_poll_interval", max_poll_interval, None)
+    )
+    if first is not None and longest is not None and longest < first:
+        raise ConfigurationError(f"max_poll_interval ({longest}) is below poll_interval ({first})")
+    return ClientSettings(
         api_key=key,
         base_url=validate_base_url(url),
         connect_timeout=connect,
@@ -118,21 +121,18 @@ def resolve_settings(
         job_timeout=_positive("job_timeout", job_timeout, DEFAULT_JOB_TIMEOUT),
         max_retries=_non_negative_int("max_retries", max_retries, DEFAULT_MAX_RETRIES),
         retry_max_wait=_positive("retry_max_wait", retry_max_wait, DEFAULT_RETRY_MAX_WAIT),
-        poll_interval=_positive("poll_interval", poll_interval, DEFAULT_POLL_INTERVAL),
-        max_poll_interval=_positive(
-            "max_poll_interval", max_poll_interval, DEFAULT_MAX_POLL_INTERVAL
+        poll=resolve_poll_policy(
+            poll, poll_interval=first, max_poll_interval=longest, default=DEFAULT_POLL
         ),
     )
-    if settings.max_poll_interval < settings.poll_interval:
-        raise ConfigurationError(
-            f"max_poll_interval ({settings.max_poll_interval}) is below poll_interval "
-            f"({settings.poll_interval})"
-        )
-    return settings
 
 
 def validate_base_url(url: str) -> str:
     """Return ``url`` without a trailing slash, refusing plain http except on loopback."""
+    # Imported here: ``import pdfco_client`` loads this module for its constants, and _urls
+    # loads urllib3, which only a client (built right after this check) needs.
+    from ._urls import parse_request_url
+
     try:
         # First the one reading of where a URL goes, the one the key's scoping uses.
         parse_request_url(url.strip())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import math
 import re
 import time
 from collections.abc import Iterator, Mapping
@@ -109,19 +110,25 @@ def build_session(pool_size: int = DEFAULT_POOL_SIZE) -> requests.Session:
 def parse_retry_after(
     value: Optional[str], now: Callable[[], float] = time.time
 ) -> Optional[float]:
-    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date."""
+    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date.
+
+    ``None`` for anything else, a date or a number out of any range included (the policy then
+    waits its own backoff); a server's value is capped at ``retry_max_wait`` by the policy.
+    """
     if not value:
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        try:
+            seconds = email.utils.parsedate_to_datetime(value).timestamp() - now()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            # OverflowError: "Mon, 01 Jan 99999999999999999999 ..." is a date to the parser.
+            return None
+    if not math.isfinite(seconds):
         return None
-    return max(0.0, when.timestamp() - now())
+    return max(0.0, seconds)
 
 
 def _request_never_sent(error: requests.RequestException) -> bool:
@@ -268,6 +275,10 @@ class Transport:
     def _outcome_unknown(error: BaseException) -> bool:
         if isinstance(error, APIConnectionError):
             return error.request_sent
+        if isinstance(error, MalformedResponseError) and 300 <= error.http_status < 400:
+            # A redirect reached us instead of PDF.co's answer: whoever sent it had the
+            # request, and may have passed it on.
+            return True
         return isinstance(error, ServerError) and error.status_code not in _SAFE_TO_RESEND_STATUSES
 
     def _api_attempt(
@@ -299,6 +310,15 @@ class Transport:
             # Only on the error paths: redacting costs microseconds that most calls need not pay.
             return redact_url(response.url or "")
 
+        if 300 <= response.status_code < 400:
+            # API calls never follow a redirect (requests would take x-api-key along), and
+            # PDF.co documents none: whatever answered is not the API as the client knows it.
+            raise MalformedResponseError(
+                f"{where()} answered with a redirect ({response.status_code}), which API calls "
+                "never follow: check base_url",
+                status_code=response.status_code,
+                url=where(),
+            )
         encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
         if encoding not in _API_ENCODINGS:
             raise MalformedResponseError(
@@ -436,10 +456,10 @@ class Transport:
 
     @staticmethod
     def _redirect_target(response: requests.Response, location: str) -> str:
-        target = urljoin(response.url or "", location)
         try:
+            target = urljoin(response.url or "", location)
             parse_request_url(target)
-        except UnsafeURLError as exc:
+        except (UnsafeURLError, ValueError) as exc:  # ValueError: urljoin's "Invalid IPv6 URL"
             raise UnsafeURLError(
                 f"{redact_url(response.url or '')} redirected to a URL the client refuses: {exc}"
             ) from None
@@ -566,15 +586,16 @@ class Transport:
         ``Response.next``).
         """
         deadline.raise_if_cancelled()
-        left = deadline.remaining()
-        if left is not None and left <= 0:
+        prepared = self._prepare(method, url, headers, params, json, data, with_key)
+        prepared.hooks["response"].append(_hold_redirect)
+        # Capped after preparing, and checked once capped: the deadline can pass in between,
+        # and requests refuses a zero timeout with a bare ValueError.
+        connect = deadline.cap(self._settings.connect_timeout)
+        read = deadline.cap(self._settings.read_timeout)
+        if connect <= 0 or read <= 0:
             raise APITimeoutError(
                 f"deadline reached before {method} {redact_url(url)}", request_sent=False
             )
-        prepared = self._prepare(method, url, headers, params, json, data, with_key)
-        prepared.hooks["response"].append(_hold_redirect)
-        connect = deadline.cap(self._settings.connect_timeout)
-        read = deadline.cap(self._settings.read_timeout)
         started = self.clock()
         try:
             settings = self.session.merge_environment_settings(prepared.url, {}, True, None, None)

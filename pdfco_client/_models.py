@@ -8,6 +8,7 @@ service is (``status`` is a number in some bodies and a string in others).
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, Union
@@ -24,6 +25,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel, to_pascal
 
 from ._exceptions import InputValidationError
+from ._logging import redact_url
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import pandas
@@ -54,9 +56,28 @@ def _lenient(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
 LenientDatetime = Annotated[Optional[datetime], WrapValidator(_lenient)]
 
 
-class PdfCoModel(BaseModel):
+class _RedactedURLRepr(BaseModel):
+    """A model whose ``repr()``/``str()`` show URL fields as the logs do (:func:`redact_url`).
+
+    Presigned URLs carry a signature that grants access to the file until it expires; a repr
+    ends up in logs, tracebacks and bug reports. The fields themselves (attribute access,
+    ``model_dump()``) keep the whole URL: they are for use.
+    """
+
+    def __repr_args__(self) -> Iterator[tuple[Optional[str], Any]]:
+        for name, value in super().__repr_args__():
+            if name is not None and name.lower().endswith("url") and isinstance(value, str):
+                yield name, redact_url(value)
+            else:
+                yield name, value
+
+
+class PdfCoModel(_RedactedURLRepr):
     """Base of every model read from a PDF.co answer."""
 
+    # Validators are built when this module is imported (``import pdfco_client`` does not import
+    # it; ``PdfCoClient`` does), not deferred with ``defer_build``: deferring moved pydantic's
+    # one-time set-up (plugin discovery, schema machinery, ~5-10 ms) into the first API call.
     model_config = ConfigDict(alias_generator=to_camel, extra="allow", frozen=True)
 
 
@@ -245,7 +266,7 @@ class PdfInfo(BaseModel):
         )
 
 
-class ConversionResult(BaseModel):
+class ConversionResult(_RedactedURLRepr):
     """What a one-call conversion (``convert_pdf_to_xlsx`` and friends) returns."""
 
     model_config = ConfigDict(frozen=True)

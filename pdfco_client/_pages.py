@@ -60,10 +60,17 @@ class PageSpan:
         return f"{self.first}-{self.last}"
 
 
+#: More digits than any page index can have; also keeps ``int()`` far from Python's digit limit.
+_MAX_INDEX_DIGITS = 9
+
+
 def _endpoint(token: str) -> _Endpoint:
-    if token.startswith("!"):
-        return _Endpoint(int(token[1:]), from_end=True)
-    return _Endpoint(int(token), from_end=False)
+    digits = token[1:] if token.startswith("!") else token
+    if len(digits.lstrip("0")) > _MAX_INDEX_DIGITS:
+        raise PageRangeSyntaxError(
+            f"page number {digits[:20]}... has more than {_MAX_INDEX_DIGITS} digits"
+        )
+    return _Endpoint(int(digits), from_end=token.startswith("!"))
 
 
 def parse_page_range(spec: str) -> tuple[PageSpan, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from typing import Callable, Optional
 
 from tenacity import (
@@ -23,6 +24,7 @@ from tenacity.wait import wait_base
 from ._exceptions import ConversionCancelledError, JobTimeoutError, PdfCoError
 from ._logging import logger
 from ._models import JobStatus
+from ._schedule import CheckPlanner, PollPolicy
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
@@ -32,8 +34,6 @@ RetryObserver = Callable[[int, float, BaseException], None]
 #: Fraction of each retry wait that is random, so clients that failed together do not retry
 #: together.
 JITTER = 0.25
-#: The same for job checks: less, since a check's timing decides how soon a result is seen.
-POLL_JITTER = 0.15
 
 
 class Deadline:
@@ -57,14 +57,22 @@ class Deadline:
             raise ConversionCancelledError()
 
     def sleeper(self, sleep: Sleep) -> Sleep:
-        """``sleep``, or with a cancel event, a sleep that wakes and raises when it is set."""
+        """``sleep``, or with a cancel event, a sleep that wakes and raises when it is set.
+
+        An injected ``sleep`` (a test's fake clock) is kept, and the event checked after it:
+        waiting on the event instead would take real time the injected clock never sees.
+        """
         cancel = self.cancel
         if cancel is None:
             return sleep
 
         def cancellable_sleep(seconds: float) -> None:
-            if cancel.wait(seconds):
-                raise ConversionCancelledError()
+            if sleep is time.sleep:
+                if cancel.wait(seconds):
+                    raise ConversionCancelledError()
+                return
+            sleep(seconds)
+            self.raise_if_cancelled()
 
         return cancellable_sleep
 
@@ -185,20 +193,40 @@ def retry_policy(
     )
 
 
+class wait_on_schedule(wait_base):
+    """Wait until the next check time of a :class:`~pdfco_client.PollPolicy`, by the job's age.
+
+    The age is read on the deadline's clock from ``started`` (when the job's start was answered),
+    so the time a check takes does not shift the schedule.
+    """
+
+    def __init__(
+        self, policy: PollPolicy, *, started: float, deadline: Deadline, phase: float
+    ) -> None:
+        self.planner = CheckPlanner(policy, phase)
+        self.started = started
+        self.deadline = deadline
+
+    def first_delay(self) -> float:
+        """Seconds from now to the job's first check (0 if it is already due)."""
+        age = self.deadline.clock() - self.started
+        return self.deadline.cap(max(0.0, self.planner.next_check(age) - age))
+
+    def __call__(self, retry_state: RetryCallState) -> float:
+        age = self.deadline.clock() - self.started
+        return self.deadline.cap(max(0.0, self.planner.next_check(age) - age))
+
+
 def poll_policy(
     *,
     job_id: str,
-    interval: float,
-    max_interval: float,
-    backoff: float,
+    wait: wait_on_schedule,
     deadline: Deadline,
     sleep: Sleep,
 ) -> Retrying:
-    """The policy for waiting on a job: check again while it reports ``working``.
+    """The policy for waiting on a job: check again, on ``wait``'s schedule, while it is working.
 
-    Waits grow from ``interval`` to ``max_interval``, so short jobs are noticed quickly and long
-    ones do not burn credits on checks (each costs 2). At the deadline it raises
-    :class:`JobTimeoutError` carrying the job id.
+    At the deadline it raises :class:`JobTimeoutError` carrying the job id.
     """
 
     def on_deadline(state: RetryCallState) -> JobStatus:
@@ -210,13 +238,7 @@ def poll_policy(
     return Retrying(
         # A check sent at the deadline could not be answered in time: stop before sleeping to it.
         stop=stop_at_deadline(deadline, after_sleep=True),
-        wait=wait_backoff(
-            initial=interval,
-            maximum=max_interval,
-            base=backoff,
-            deadline=deadline,
-            jitter=POLL_JITTER,
-        ),
+        wait=wait,
         retry=retry_if_result(still_working),
         sleep=deadline.sleeper(sleep),
         retry_error_callback=on_deadline,

@@ -35,15 +35,16 @@ def test_a_conversion_goes_through_every_step(make_client: ClientFactory, report
         client = make_client()
         result = client.convert_pdf_to_xlsx(report_pdf, output=report_pdf.with_suffix(".xlsx"))
 
-    assert [f"{c.method} {c.endpoint}" for c in pdfco.calls] == [
+    calls = [f"{c.method} {c.endpoint}" for c in pdfco.calls]
+    assert calls[:5] == [
         "GET file/upload/get-presigned-url",
         "PUT upload",
         "POST pdf/convert/to/xlsx",
         "POST job/check",  # working
         "POST job/check",  # success
-        "GET download",
-        "POST file/delete",
     ]
+    # The input is deleted while the result downloads: either may come first.
+    assert sorted(calls[5:]) == ["GET download", "POST file/delete"]
     sheet = openpyxl.load_workbook(result.output_path).active
     assert sheet is not None
     assert [[cell.value for cell in row] for row in sheet.iter_rows()] == VALUES

@@ -9,13 +9,12 @@ from typing import Any
 import pytest
 import responses
 
-from pdfco_client import DEFAULT_BASE_URL, ConfigurationError, PdfCoClient
+from pdfco_client import DEFAULT_BASE_URL, ConfigurationError, PdfCoClient, PollPolicy
 from pdfco_client._config import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_JOB_TIMEOUT,
-    DEFAULT_MAX_POLL_INTERVAL,
     DEFAULT_MAX_RETRIES,
-    DEFAULT_POLL_INTERVAL,
+    DEFAULT_POLL,
     DEFAULT_READ_TIMEOUT,
     DEFAULT_RETRY_MAX_WAIT,
     ClientSettings,
@@ -51,8 +50,7 @@ def test_defaults_when_nothing_is_given() -> None:
     assert resolved.job_timeout == DEFAULT_JOB_TIMEOUT
     assert resolved.max_retries == DEFAULT_MAX_RETRIES
     assert resolved.retry_max_wait == DEFAULT_RETRY_MAX_WAIT
-    assert resolved.poll_interval == DEFAULT_POLL_INTERVAL
-    assert resolved.max_poll_interval == DEFAULT_MAX_POLL_INTERVAL
+    assert resolved.poll == PollPolicy.preset(DEFAULT_POLL) == PollPolicy()
 
 
 def key_and_url_sent(mock_http: responses.RequestsMock, client: PdfCoClient) -> tuple[str, str]:
@@ -191,7 +189,7 @@ def test_zero_retries_is_allowed() -> None:
 def test_max_poll_interval_below_poll_interval_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="max_poll_interval"):
         settings(poll_interval=5.0, max_poll_interval=2.0)
-    assert settings(poll_interval=2.0, max_poll_interval=2.0).max_poll_interval == 2.0
+    assert settings(poll_interval=2.0, max_poll_interval=2.0).poll.max_interval == 2.0
 
 
 def test_repr_of_client_and_settings_hide_the_key() -> None:

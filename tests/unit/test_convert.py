@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -80,16 +81,17 @@ def test_convert_pdf_to_xlsx_end_to_end(
     target = tmp_path / "out" / "invoice.xlsx"
     result = client.convert_pdf_to_xlsx(pdf_path, output=target)
     assert target.read_bytes() == RESULT
-    assert [p.split("/")[-1] if "/v1/" not in p else p for p in paths(fake)] == [
+    seen = [p.split("/")[-1] if "/v1/" not in p else p for p in paths(fake)]
+    assert seen[:6] == [
         "GET /v1/file/upload/get-presigned-url",
         "invoice.pdf",
         "POST /v1/pdf/convert/to/xlsx",
         "POST /v1/job/check",
         "POST /v1/job/check",
         "POST /v1/job/check",
-        "invoice.xlsx",
-        "POST /v1/file/delete",
     ]
+    # The input is deleted while the result downloads: either may reach the server first.
+    assert sorted(seen[6:]) == ["POST /v1/file/delete", "invoice.xlsx"]
     # The input was deleted; the result is kept.
     assert [urlsplit(url).path for url in fake.files] == [f"/{result.job_id}/invoice.xlsx"]
     assert isinstance(result, ConversionResult)
@@ -353,3 +355,25 @@ def test_the_result_can_be_fetched_without_output(
     result = client.convert_pdf_to_json(pdf_path)
     assert result.output_path is None
     assert client.download_bytes(result.url) == b'{"converted": true}'
+
+
+def test_the_input_is_deleted_while_the_result_downloads(
+    make_client: ClientFactory, mock_http: responses.RequestsMock, pdf_path: Path, tmp_path: Path
+) -> None:
+    deleting = threading.Event()
+    overlapped: list[bool] = []
+
+    def hook(request: requests.PreparedRequest) -> None:
+        parts = urlsplit(request.url or "")
+        if parts.path.endswith("/file/delete"):
+            deleting.set()
+        elif request.method == "GET" and parts.hostname == STORAGE_HOST:
+            # Bounded generously: a sequential cleanup would only start after this returns.
+            overlapped.append(deleting.wait(timeout=30))
+
+    fake = attach(mock_http, on_request=hook)
+    result = make_client().convert_pdf_to_xlsx(pdf_path, output=tmp_path / "out.xlsx")
+    assert overlapped == [True]
+    assert [urlsplit(url).path for url in fake.files] == [f"/{result.job_id}/invoice.xlsx"]
+    spent = ["presign"] + ["convert"] * FAKE_PAGES + ["check", "delete"]
+    assert result.credits == sum(PRICES[call] for call in spent)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+import requests
 import responses
 
 from pdfco_client import (
@@ -15,10 +17,9 @@ from pdfco_client import (
     JobState,
     JobTimeoutError,
     PdfCoClient,
+    PollPolicy,
     ServerError,
 )
-from pdfco_client._config import DEFAULT_POLL_BACKOFF
-from pdfco_client._policies import POLL_JITTER
 from pdfco_client.testing import PdfCoMock
 from tests.unit.conftest import API_URL, STORAGE_URL, ClientFactory, FakeClock, attach
 
@@ -175,17 +176,118 @@ def test_the_default_deadline_is_job_timeout(
     assert 20.0 <= clock.now <= 30.0
 
 
-def test_poll_delays_grow_by_the_backoff_with_jitter_up_to_the_maximum(
+#: A schedule without jitter, so that tests can name each check's time: 0.8, 1.2, 1.8, 2.7,
+#: 4.05, 6.075 (from 5 s on, waits are 25 % of the age), then waits of 3 s at most.
+EXACT = PollPolicy(
+    first_check=0.8,
+    min_interval=0.4,
+    growth=1.5,
+    long_job_after=5.0,
+    long_job_growth=1.25,
+    max_interval=3.0,
+    jitter=0.0,
+)
+
+
+def path_of(request: requests.PreparedRequest) -> str:
+    return urlsplit(request.url or "").path
+
+
+def check_ages(clock: FakeClock, ages: list[float]) -> Any:
+    """An ``on_request`` hook that records the clock when each job check is sent."""
+
+    def record(request: requests.PreparedRequest) -> None:
+        if path_of(request).endswith("/job/check"):
+            ages.append(clock.now)
+
+    return record
+
+
+def test_the_schedule_runs_from_the_start_and_never_checks_a_job_just_started(
     make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock
 ) -> None:
-    attach(mock_http, working_checks=12).add_job(JOB_ID)
-    make_client(poll_interval=0.1, max_poll_interval=4.0).wait_for_job(JOB_ID, timeout=1000)
-    assert len(clock.sleeps) == 12
-    for attempt, delay in enumerate(clock.sleeps, start=1):
-        ceiling = min(4.0, 0.1 * DEFAULT_POLL_BACKOFF ** (attempt - 1))
-        assert (1 - POLL_JITTER) * ceiling <= delay <= ceiling, (attempt, delay)
-    assert max(clock.sleeps) > 4.0 * (1 - POLL_JITTER)
-    assert DEFAULT_POLL_BACKOFF > 1
+    ages: list[float] = []
+    attach(mock_http, working_checks=9, on_request=check_ages(clock, ages))
+    client = make_client(poll=EXACT)
+    job = client.start_conversion("https://example.com/a.pdf", "csv")
+    clock.advance(0.3)  # the caller does something else before waiting
+    assert client.wait_for_job(job.job_id).status is JobState.SUCCESS
+    expected = EXACT.check_times(until=20.0)[:10]
+    assert expected[:7] == pytest.approx([0.8, 1.2, 1.8, 2.7, 4.05, 6.075, 7.59375])
+    assert ages == pytest.approx(expected)
+    assert clock.sleeps[0] == pytest.approx(0.8 - 0.3)
+
+
+def test_slow_checks_do_not_push_the_schedule_back_and_missed_times_are_skipped(
+    make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock
+) -> None:
+    ages: list[float] = []
+    record = check_ages(clock, ages)
+
+    def slow(request: requests.PreparedRequest) -> None:
+        record(request)
+        if path_of(request).endswith("/job/check"):
+            clock.advance(0.25 if len(ages) != 2 else 1.0)  # the second check takes 1 s
+
+    attach(mock_http, working_checks=4, on_request=slow)
+    client = make_client(poll=EXACT)
+    client.wait_for_job(client.start_conversion("https://example.com/a.pdf", "csv").job_id)
+    # 1.8 s was missed while the second check (sent at 1.2 s) took until 2.2 s.
+    assert ages == pytest.approx([0.8, 1.2, 2.7, 4.05, 6.075])
+    assert clock.sleeps == pytest.approx([0.8, 0.4 - 0.25, 2.7 - 2.2, 4.05 - 2.95, 6.075 - 4.3])
+
+
+def test_a_job_started_elsewhere_is_checked_at_once_then_on_schedule(
+    make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock
+) -> None:
+    ages: list[float] = []
+    fake = attach(mock_http, working_checks=4, on_request=check_ages(clock, ages))
+    fake.add_job(JOB_ID)
+    make_client(poll=EXACT).wait_for_job(JOB_ID)
+    assert ages == pytest.approx([0.0, 0.8, 1.2, 1.8, 2.7])
+
+
+def test_a_one_call_conversion_first_checks_at_the_first_check_time(
+    make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock, tmp_path: Any
+) -> None:
+    started: list[float] = []
+    ages: list[float] = []
+    record = check_ages(clock, ages)
+
+    def hook(request: requests.PreparedRequest) -> None:
+        record(request)
+        if "/pdf/convert/to/" in path_of(request):
+            started.append(clock.now)
+        clock.advance(0.05)  # every request takes 50 ms
+
+    attach(mock_http, working_checks=2, on_request=hook)
+    pdf = tmp_path / "in.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%%EOF\n")
+    make_client(poll=EXACT).convert_pdf_to_csv(pdf)
+    answered = started[0] + 0.05
+    assert [age - answered for age in ages] == pytest.approx([0.8, 1.2, 1.8])
+
+
+def test_jitter_moves_a_jobs_checks_earlier_alike_and_the_same_on_every_run(
+    make_client: ClientFactory, mock_http: responses.RequestsMock, clock: FakeClock
+) -> None:
+    jittered = EXACT.replace(jitter=0.1)
+    runs: list[list[float]] = []
+    for _ in range(2):
+        ages: list[float] = []
+        fake = attach(mock_http, working_checks=8, on_request=check_ages(clock, ages))
+        fake.add_job(JOB_ID)
+        start = clock.now
+        make_client(poll=jittered).wait_for_job(JOB_ID)
+        runs.append([age - start for age in ages[1:]])  # the first, immediate check aside
+    assert runs[0] == pytest.approx(runs[1])
+    exact = EXACT.check_times(until=20.0)[: len(runs[0])]
+    steps = [min(EXACT.first_check, EXACT.min_interval)] + [
+        later - earlier for earlier, later in zip(exact, exact[1:])
+    ]
+    shifts = [(at - age) / step for at, age, step in zip(exact, runs[0], steps)]
+    assert all(0 < shift <= 0.1 for shift in shifts)
+    assert max(shifts) - min(shifts) == pytest.approx(0.0, abs=1e-9)  # one phase per job
 
 
 def test_force_is_sent_on_the_first_check_and_every_tenth(

@@ -96,3 +96,10 @@ def test_resolve_keeps_order_and_drops_repeats(
 def test_resolve_refuses_pages_outside_the_document(spec: str, count: int) -> None:
     with pytest.raises(PageRangeSyntaxError, match="outside"):
         resolve_page_range(spec, count)
+
+
+@pytest.mark.parametrize("spec", ["9" * 100_000, "0-" + "9" * 5000, "!" + "1" * 10])
+def test_a_page_number_with_too_many_digits_is_a_syntax_error(spec: str) -> None:
+    # int() of 100,000 digits is a bare ValueError (Python's int-digit limit).
+    with pytest.raises(PageRangeSyntaxError, match="digits"):
+        parse_page_range(spec)

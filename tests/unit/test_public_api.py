@@ -5,7 +5,11 @@ from __future__ import annotations
 import builtins
 import importlib
 import inspect
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 import pdfco_client
 
@@ -51,6 +55,8 @@ EXPECTED = [
     "PdfCoClient",
     "PdfCoError",
     "PdfInfo",
+    "PollPolicy",
+    "PollPreset",
     "ProcessingTimeoutError",
     "ProgressCallback",
     "ProgressEvent",
@@ -58,6 +64,8 @@ EXPECTED = [
     "ResponseTooLargeError",
     "RetryScheduled",
     "ServerError",
+    "SplitPlan",
+    "SplitResult",
     "UnsafeURLError",
     "UploadProgress",
     "UploadedFile",
@@ -105,3 +113,23 @@ def test_constants() -> None:
 
 def test_the_package_is_marked_typed() -> None:
     assert (Path(pdfco_client.__file__).parent / "py.typed").is_file()
+
+
+def test_importing_the_package_loads_no_dependency() -> None:
+    # What `import pdfco_client` costs is what it loads: the client's dependencies come with the
+    # first use of a name that needs them (checked in a fresh interpreter; nothing is timed).
+    code = (
+        "import sys, pdfco_client\n"
+        "heavy = [m for m in ('requests', 'pydantic', 'tenacity', 'urllib3') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+        "from pdfco_client import PdfCoClient, JobState\n"
+        "assert 'requests' in sys.modules and 'pydantic' in sys.modules\n"
+        "assert pdfco_client.PdfCoClient is PdfCoClient\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_lazy_names_are_listed_and_unknown_names_are_attribute_errors() -> None:
+    assert set(EXPECTED) <= set(dir(pdfco_client))
+    with pytest.raises(AttributeError, match="no attribute 'NoSuchName'"):
+        pdfco_client.NoSuchName  # noqa: B018

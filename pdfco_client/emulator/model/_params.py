@@ -48,8 +48,10 @@ class Params:
                 if request.body.strip():
                     try:
                         body = json.loads(request.body)
-                    except ValueError as exc:
+                    except ValueError as exc:  # also Python's int-digit limit
                         raise ParamError(f"Malformed JSON body: {exc}") from exc
+                    except RecursionError:
+                        raise ParamError("Malformed JSON body: nested too deeply") from None
                     if not isinstance(body, dict):
                         raise ParamError("The JSON body must be an object")
                     values.update({str(key).lower(): value for key, value in body.items()})
